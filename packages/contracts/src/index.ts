@@ -1,0 +1,3 @@
+export * from './events';
+export * from './names';
+export * from './projection-keys';

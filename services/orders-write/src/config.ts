@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { env, loadConfig } from '@store/service-kit';
+
+const schema = z.object({
+  HOST: env.string('127.0.0.1'),
+  PORT: env.port(5001),
+  MYSQL_HOST: env.string('127.0.0.1'),
+  MYSQL_PORT: env.port(3306),
+  MYSQL_USER: env.string('root'),
+  MYSQL_PASSWORD: z.string().default(''),
+  MYSQL_DATABASE: env.string('store_manager'),
+  MYSQL_POOL_MAX: env.int(10, 1),
+  MIGRATE_ON_START: env.bool(true),
+  AMQP_URL: env.string('amqp://guest:guest@127.0.0.1:5672'),
+  /** `n-plus-one` exists only to reproduce the lab's N+1 experiment. */
+  PRODUCT_LOOKUP: z.enum(['batched', 'n-plus-one']).default('batched'),
+  OUTBOX_RELAY_ENABLED: env.bool(true),
+  OUTBOX_POLL_INTERVAL_MS: env.int(250, 10),
+  OUTBOX_BATCH_SIZE: env.int(100, 1),
+  OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
+  OUTBOX_MAX_BACKOFF_MS: env.int(30_000, 100),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(schema, source);

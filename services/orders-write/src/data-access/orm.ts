@@ -1,0 +1,86 @@
+import { MikroORM, type Options } from '@mikro-orm/mysql';
+import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities';
+import { Migration20261127000001Schema } from './migrations/Migration20261127000001Schema';
+import { Migration20261127000002Seed } from './migrations/Migration20261127000002Seed';
+
+export type { MikroORM } from '@mikro-orm/mysql';
+export type { EntityManager } from '@mikro-orm/mysql';
+
+export interface DatabaseOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  dbName: string;
+  poolMax: number;
+  /** Called with every SQL statement the ORM sends (query counting for metrics and the N+1 experiment). */
+  onQuery?: (sql: string) => void;
+}
+
+/** MikroORM's logger is the one place every statement passes through, so it is where statements are counted. */
+class QueryHookLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly onQuery: (sql: string) => void,
+  ) {
+    super(options);
+  }
+
+  override logQuery(context: { query: string } & LogContext): void {
+    this.onQuery(context.query);
+    super.logQuery(context);
+  }
+}
+
+export function ormOptions(options: DatabaseOptions): Options {
+  const { onQuery } = options;
+  return {
+    entities,
+    host: options.host,
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    dbName: options.dbName,
+    pool: { min: 0, max: options.poolMax },
+    timezone: '+00:00',
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: false },
+    loggerFactory: (loggerOptions) =>
+      onQuery ? new QueryHookLogger(loggerOptions, onQuery) : new DefaultLogger(loggerOptions),
+    migrations: {
+      tableName: 'schema_migrations',
+      transactional: false,
+      migrationsList: [
+        { name: 'Migration20261127000001Schema', class: Migration20261127000001Schema },
+        { name: 'Migration20261127000002Seed', class: Migration20261127000002Seed },
+      ],
+    },
+  };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(options));
+}
+
+/**
+ * Creates the database if needed and applies pending migrations. A MySQL named lock makes replicas that start
+ * together migrate one after the other instead of racing on the same DDL.
+ */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  await orm.schema.ensureDatabase();
+  const lock = 'store_manager_migrations';
+  // A named lock belongs to one session, so it is taken and released on one connection held by a transaction.
+  return orm.em.getKnex().transaction(async (session) => {
+    const taken = (await session.raw('select get_lock(?, 60) as got', [lock])) as [{ got: number }[]];
+    if (taken[0][0]?.got !== 1) throw new Error('could not take the migration lock within 60 s');
+    try {
+      const applied = await orm.getMigrator().up();
+      return applied.map((migration) => migration.name);
+    } finally {
+      await session.raw('select release_lock(?)', [lock]);
+    }
+  });
+}
