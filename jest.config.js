@@ -15,7 +15,7 @@ module.exports = {
       ...shared,
       displayName: 'int',
       testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts'],
-      globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
+      globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
       testTimeout: 60_000,
     },
   ],

@@ -1,3 +1,4 @@
 export * from './http-client';
 export * from './infra';
 export * from './unique';
+export * from './ensure-infrastructure';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { unreachable } from './infra';
 
 /**
- * Runs once before the integration tier: the tests need real MariaDB, Redis and RabbitMQ. Anything not
+ * Called once before the integration tier: the tests need real MariaDB, Redis and RabbitMQ. Anything not
  * reachable is started through the project's own script (local servers, where installed); if that cannot
  * help, the run stops with a message naming what is missing instead of a wall of connection errors.
  */
-export default async function globalSetup(): Promise<void> {
+export async function ensureInfrastructure(): Promise<void> {
   let missing = await unreachable();
   if (missing.length === 0) return;
   const script = join(__dirname, '../../../infra/local/ensure-services.sh');
