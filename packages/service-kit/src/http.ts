@@ -98,7 +98,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError && appError.code !== 'INTERNAL' && appError.code !== 'UNAVAILABLE') {
-      res.status(appError.status).json(appError.toBody());
+      // API.md: a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields.
+      const deleteMiss = req.method === 'DELETE' && appError.code === 'NOT_FOUND';
+      res.status(appError.status).json(deleteMiss ? { deleted: false, ...appError.toBody() } : appError.toBody());
       return;
     }
     // Details of 5xx go to the log only: no stack trace or SQL ever reaches a client.

@@ -1,4 +1,4 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema, type OptionalProps } from '@mikro-orm/core';
 
 /*
  * Entities map tables one to one with plain scalar foreign keys: use cases read and write in explicit batched
@@ -7,6 +7,7 @@ import { BigIntType, EntitySchema } from '@mikro-orm/core';
  */
 
 export interface UserRow {
+  [OptionalProps]?: 'id';
   id: number;
   name: string;
   email: string;
@@ -22,6 +23,7 @@ export const User = new EntitySchema<UserRow>({
 });
 
 export interface ProductRow {
+  [OptionalProps]?: 'id';
   id: number;
   name: string;
   sku: string;
@@ -52,6 +54,7 @@ export const Stock = new EntitySchema<StockRow>({
 });
 
 export interface OrderRow {
+  [OptionalProps]?: 'id';
   id: number;
   userId: number;
   totalAmount: string;
@@ -69,6 +72,7 @@ export const Order = new EntitySchema<OrderRow>({
 });
 
 export interface OrderItemRow {
+  [OptionalProps]?: 'id';
   id: number;
   orderId: number;
   productId: number;
@@ -89,6 +93,7 @@ export const OrderItem = new EntitySchema<OrderItemRow>({
 
 /** The outbox is also the event log: rows are marked published, never deleted, so they can be replayed. */
 export interface OutboxRow {
+  [OptionalProps]?: 'sequence';
   sequence: number;
   eventId: string;
   type: string;

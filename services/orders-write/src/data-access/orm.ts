@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   poolMax: number;
   /** Called with every SQL statement the ORM sends (query counting for metrics and the N+1 experiment). */
   onQuery?: (sql: string) => void;
+  /** Where MikroORM's own messages (migrator, discovery) go; the service passes its pino logger. */
+  log?: (message: string) => void;
 }
 
 /** MikroORM's logger is the one place every statement passes through, so it is where statements are counted. */
@@ -48,6 +50,7 @@ export function ormOptions(options: DatabaseOptions): Options {
     extensions: [Migrator],
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
+    logger: options.log ?? (() => undefined),
     loggerFactory: (loggerOptions) =>
       onQuery ? new QueryHookLogger(loggerOptions, onQuery) : new DefaultLogger(loggerOptions),
     migrations: {

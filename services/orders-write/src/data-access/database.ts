@@ -1,0 +1,57 @@
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from './orm';
+import { IdempotencyRepository } from './idempotency.repository';
+import { OrderRepository } from './order.repository';
+import { ProductRepository } from './product.repository';
+import { StockRepository } from './stock.repository';
+import { UserRepository } from './user.repository';
+import { OutboxRepository } from '../messaging/outbox.repository';
+
+/** The repositories of one unit of work, all bound to the same EntityManager (and transaction, if any). */
+export interface Repositories {
+  users: UserRepository;
+  products: ProductRepository;
+  stocks: StockRepository;
+  orders: OrderRepository;
+  idempotency: IdempotencyRepository;
+  outbox: OutboxRepository;
+}
+
+const bind = (em: EntityManager): Repositories => ({
+  users: new UserRepository(em),
+  products: new ProductRepository(em),
+  stocks: new StockRepository(em),
+  orders: new OrderRepository(em),
+  idempotency: new IdempotencyRepository(em),
+  outbox: new OutboxRepository(em),
+});
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Units of work for the use cases: `read` forks a fresh EntityManager, `transaction` runs the callback in one
+ * database transaction. InnoDB may pick a transaction as a deadlock victim under concurrency; such a transaction
+ * changed nothing, so it is simply run again (a bounded number of times).
+ */
+export class Database {
+  constructor(private readonly orm: MikroORM) {}
+
+  read<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    return work(bind(this.orm.em.fork()));
+  }
+
+  async transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.orm.em.fork().transactional((em) => work(bind(em)));
+      } catch (error) {
+        const retriable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
+        if (!retriable || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.orm.em.getConnection().execute('select 1');
+  }
+}

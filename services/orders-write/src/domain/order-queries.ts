@@ -1,0 +1,25 @@
+import { notFound } from '@store/service-kit';
+import type { Database } from '../data-access/database';
+import { toOrderView, type OrderView } from './order-view';
+
+export async function getOrder(db: Database, id: number): Promise<OrderView> {
+  const order = await db.read((repositories) => repositories.orders.findById(id));
+  if (!order) throw notFound('order', id);
+  return toOrderView(order);
+}
+
+export interface OrderPage {
+  orders: OrderView[];
+  next_after: number | null;
+}
+
+/** Keyset paging, newest first: `next_after` is the cursor for the next page, null on the last one. */
+export async function listOrders(
+  db: Database,
+  query: { userId?: number; after?: number; limit: number },
+): Promise<OrderPage> {
+  const found = await db.read((repositories) => repositories.orders.list({ ...query, limit: query.limit + 1 }));
+  const page = found.slice(0, query.limit);
+  const last = page.at(-1);
+  return { orders: page.map(toOrderView), next_after: found.length > query.limit && last ? last.id : null };
+}

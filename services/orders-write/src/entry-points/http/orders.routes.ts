@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { parseId, validate } from '@store/service-kit';
+import type { Counter } from '@store/observability';
+import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
+import { getOrder, listOrders } from '../../domain/order-queries';
+import { placeOrder, type PlaceOrderDeps } from '../../domain/place-order.use-case';
+import { createOrderBody, idempotencyKeyHeader, listOrdersQuery } from './schemas';
+
+export interface OrdersRoutesDeps extends PlaceOrderDeps, DeleteDeps {
+  ordersTotal: Counter;
+}
+
+export function ordersRoutes(deps: OrdersRoutesDeps): Router {
+  const router = Router();
+  router.post('/orders', async (req, res) => {
+    deps.ordersTotal.inc();
+    const idempotencyKey = validate(idempotencyKeyHeader, req.get('idempotency-key'), 'Idempotency-Key header');
+    const body = validate(createOrderBody, req.body, 'order');
+    const result = await placeOrder(deps, {
+      userId: body.user_id,
+      items: body.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
+      idempotencyKey,
+      traceparent: res.get('traceparent'),
+    });
+    if (result.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(result.status).location(`/orders/${result.order.order_id}`).json(result.order);
+  });
+  router.get('/orders', async (req, res) => {
+    const query = validate(listOrdersQuery, req.query, 'query');
+    res.json(await listOrders(deps.db, { userId: query.user_id, after: query.after, limit: query.limit }));
+  });
+  router.get('/orders/:id', async (req, res) => {
+    res.json(await getOrder(deps.db, parseId(req.params.id)));
+  });
+  router.delete('/orders/:id', async (req, res) => {
+    await deleteOrder(deps, parseId(req.params.id), res.get('traceparent'));
+    res.json({ deleted: true });
+  });
+  return router;
+}

@@ -1,0 +1,37 @@
+import type { Express } from 'express';
+import type { Logger, Registry } from '@store/observability';
+import { createHttpApp, finishHttpApp, type ReadinessChecks } from '@store/service-kit';
+import type { Database } from '../../data-access/database';
+import type { ProductLookup } from '../../domain/place-order.use-case';
+import type { WriteMetrics } from '../../metrics';
+import { ordersRoutes } from './orders.routes';
+import { productsRoutes } from './products.routes';
+import { stocksRoutes } from './stocks.routes';
+import { usersRoutes } from './users.routes';
+
+export interface HttpDeps {
+  db: Database;
+  logger: Logger;
+  registry: Registry;
+  metrics: WriteMetrics;
+  readiness: ReadinessChecks;
+  productLookup: ProductLookup;
+  now: () => Date;
+  onCommitted?: () => void;
+}
+
+export function createApp(deps: HttpDeps): Express {
+  const app = createHttpApp({
+    service: 'orders-write',
+    logger: deps.logger,
+    metrics: deps.registry,
+    readiness: deps.readiness,
+  });
+  const writeDeps = { db: deps.db, now: deps.now, onCommitted: deps.onCommitted };
+  app.use(usersRoutes(writeDeps));
+  app.use(productsRoutes(deps.db));
+  app.use(stocksRoutes(deps.db));
+  app.use(ordersRoutes({ ...writeDeps, productLookup: deps.productLookup, ordersTotal: deps.metrics.ordersTotal }));
+  finishHttpApp(app, deps.logger);
+  return app;
+}

@@ -1,0 +1,126 @@
+import type { StoreEvent } from '@store/contracts';
+import type { Logger } from '@store/observability';
+import type { Database } from '../data-access/database';
+
+/** Publishes one event and resolves only once the broker confirmed it (see @store/messaging). */
+export type PublishEvent = (event: StoreEvent) => Promise<void>;
+
+export interface RelayOptions {
+  db: Database;
+  publish: PublishEvent;
+  logger: Logger;
+  now: () => Date;
+  pollIntervalMs: number;
+  batchSize: number;
+  maxBackoffMs: number;
+}
+
+export type RelayEvent = { kind: 'published'; events: StoreEvent[] } | { kind: 'failed'; error: Error; count: number };
+
+/**
+ * The outbox relay: claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
+ * publishes them with confirms while holding the claim, and marks them published in the same transaction.
+ * A crash between the confirm and the commit republishes the rows: delivery is at least once and consumers
+ * dedupe by event_id. A failed batch gets exponential backoff per row (attempts) and is retried later.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private again = false;
+  private readonly listeners = new Set<(event: RelayEvent) => void>();
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.nudge();
+  }
+
+  /** Runs a pass now (after a commit) instead of waiting for the next poll. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      this.schedule();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Test and metrics hook: every published batch and every failure. */
+  onEvent(listener: (event: RelayEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Publishes due rows until none are left; returns how many were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < this.options.batchSize) return total;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.nudge(), this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { db, publish, now, batchSize } = this.options;
+    const outcome = await db.transaction(async (repositories): Promise<RelayEvent | undefined> => {
+      const events = await repositories.outbox.claimDue(batchSize, now());
+      if (events.length === 0) return undefined;
+      const sequences = events.map((event) => event.sequence);
+      try {
+        await Promise.all(events.map((event) => publish(event)));
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        await repositories.outbox.markFailed(sequences, failure.message, new Date(now().getTime() + this.backoffMs()));
+        return { kind: 'failed', error: failure, count: events.length };
+      }
+      await repositories.outbox.markPublished(sequences, now());
+      return { kind: 'published', events };
+    });
+    if (!outcome) return 0;
+    // Emitted after the commit, so a listener never sees a row that could still roll back to unpublished.
+    this.emit(outcome);
+    return outcome.kind === 'published' ? outcome.events.length : 0;
+  }
+
+  /** Doubles with consecutive failures, capped; reset by the next success. */
+  private failures = 0;
+  private backoffMs(): number {
+    this.failures++;
+    return Math.min(this.options.maxBackoffMs, 200 * 2 ** Math.min(this.failures, 16));
+  }
+
+  private emit(event: RelayEvent): void {
+    if (event.kind === 'published') this.failures = 0;
+    for (const listener of this.listeners) listener(event);
+  }
+}

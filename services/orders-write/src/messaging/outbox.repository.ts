@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, raw } from '@mikro-orm/core';
+import type { OrderData, StoreEvent, StoreEventType } from '@store/contracts';
+import { EVENT_VERSION } from '@store/contracts';
+import type { EntityManager } from '../data-access/orm';
+import { OutboxEntry, type OutboxRow } from '../data-access/entities';
+
+export interface PendingEvent {
+  type: StoreEventType;
+  data: OrderData;
+  traceparent?: string;
+}
+
+/**
+ * The outbox table is the event log (eShop's IntegrationEventLog, plus the relay it lacks): use cases append
+ * events in their own transaction; the relay claims, publishes and marks them. Rows are never deleted.
+ */
+export class OutboxRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async append(events: PendingEvent[], now: Date): Promise<void> {
+    if (events.length === 0) return;
+    await this.em.insertMany(
+      OutboxEntry,
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        version: EVENT_VERSION,
+        payload: event.data,
+        traceparent: event.traceparent ?? null,
+        createdAt: now,
+        publishedAt: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        lastError: null,
+      })),
+    );
+  }
+
+  /**
+   * Claims up to `limit` unpublished rows that are due, oldest first. `FOR UPDATE SKIP LOCKED` lets relays in
+   * every replica run at once: each claims rows nobody else holds, and the locks last until the caller's
+   * transaction ends. Never "sequence > last published": ids commit out of order, a high-water mark would skip.
+   */
+  async claimDue(limit: number, now: Date): Promise<StoreEvent[]> {
+    const rows = await this.em.find(
+      OutboxEntry,
+      { publishedAt: null, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
+      { orderBy: { sequence: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, disableIdentityMap: true },
+    );
+    return rows.map(toEvent);
+  }
+
+  async markPublished(sequences: number[], now: Date): Promise<void> {
+    if (sequences.length === 0) return;
+    await this.em.nativeUpdate(
+      OutboxEntry,
+      { sequence: { $in: sequences } },
+      { publishedAt: now, lastError: null, attempts: raw('attempts + 1') },
+    );
+  }
+
+  async markFailed(sequences: number[], error: string, retryAt: Date): Promise<void> {
+    if (sequences.length === 0) return;
+    await this.em.nativeUpdate(
+      OutboxEntry,
+      { sequence: { $in: sequences } },
+      { lastError: error.slice(0, 500), nextAttemptAt: retryAt, attempts: raw('attempts + 1') },
+    );
+  }
+
+  /** Unpublished rows and the age of the oldest, for the relay's gauges. */
+  async backlog(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.em.execute<{ pending: number; oldest: Date | null }[]>(
+      'select count(*) as pending, min(created_at) as oldest from outbox where published_at is null',
+    );
+    const oldest = row?.oldest ? new Date(row.oldest).getTime() : now.getTime();
+    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, (now.getTime() - oldest) / 1000) };
+  }
+}
+
+/** Rebuilds the published envelope from the row: the sequence is only known once the row exists. */
+function toEvent(row: OutboxRow): StoreEvent {
+  // MariaDB's JSON is LONGTEXT, so the driver may hand back text.
+  const data = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as OrderData;
+  return {
+    event_id: row.eventId,
+    type: row.type as StoreEventType,
+    version: EVENT_VERSION,
+    sequence: row.sequence,
+    occurred_at: row.createdAt.toISOString(),
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+    data,
+  } as StoreEvent;
+}

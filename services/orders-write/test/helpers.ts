@@ -1,0 +1,64 @@
+import mysql from 'mysql2/promise';
+import { createLogger } from '@store/observability';
+import { httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
+import { readConfig } from '../src/config';
+import { startOrdersWrite, type OrdersWriteService, type ServiceHooks } from '../src/service';
+
+export interface TestService {
+  service: OrdersWriteService;
+  api: HttpClient;
+  stop(): Promise<void>;
+}
+
+/** orders-write in-process on a free port, on the test database; the relay is off unless a test turns it on. */
+export async function startTestService(env: Record<string, string> = {}, hooks: ServiceHooks = {}): Promise<TestService> {
+  const config = readConfig({
+    ...process.env,
+    PORT: '0',
+    MYSQL_DATABASE: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    MIGRATE_ON_START: 'false',
+    OUTBOX_RELAY_ENABLED: 'false',
+    ...env,
+  });
+  const logger = createLogger('orders-write-test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const service = await startOrdersWrite(config, logger, hooks);
+  return { service, api: httpClient(service.http.url), stop: () => service.stop() };
+}
+
+/** Direct SQL for assertions on the stored state (the API is what is tested; this checks what it left). */
+export async function openSql(): Promise<mysql.Connection> {
+  return mysql.createConnection({
+    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.MYSQL_PORT ?? 3306),
+    user: process.env.MYSQL_USER ?? 'root',
+    password: process.env.MYSQL_PASSWORD ?? '',
+    database: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+  });
+}
+
+export async function count(sql: mysql.Connection, query: string, params: unknown[] = []): Promise<number> {
+  const [rows] = await sql.query<mysql.RowDataPacket[]>(query, params);
+  return Number(Object.values(rows[0] ?? {})[0] ?? 0);
+}
+
+export async function createUser(api: HttpClient): Promise<{ user_id: number; name: string; email: string }> {
+  const response = await api.post('/users', { name: uniqueName('Test User'), email: uniqueEmail() });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+/** A product with its own stock level, so tests never compete for the seed products' stock. */
+export async function createProduct(api: HttpClient, price: number, stock: number): Promise<number> {
+  const created = await api.post('/products', { name: uniqueName('Test Product'), sku: uniqueSku(), price });
+  expect(created.status).toBe(201);
+  const productId = created.body.product_id as number;
+  const stocked = await api.post('/stocks', { product_id: productId, quantity: stock });
+  expect(stocked.status).toBe(201);
+  return productId;
+}
+
+export async function stockOf(api: HttpClient, productId: number): Promise<number> {
+  const response = await api.get(`/stocks/${productId}`);
+  expect(response.status).toBe(200);
+  return response.body.quantity as number;
+}
