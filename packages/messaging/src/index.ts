@@ -1,15 +1,9 @@
-/*
- * NOTE TO THE HELPER BUILDING THIS PACKAGE (from the lead; delete this comment when you replace this file):
- * ## Common rules for every helper (read carefully)
- * - Project root: /work/main (git repo, npm workspaces). Contract and design: /work/shared/design/API.md, ARCHITECTURE.md, STYLE.md — read them first.
- * - Other engineers work in the same tree at the same time, each in its own folder. **Only create/edit files inside your own folder** (given below). Do NOT edit root files (package.json, tsconfig*.json, jest.config.js, eslint.config.mjs), other packages or services. If you need a change there, say so in your final report.
- * - Do NOT run `npm install`/`npm ci` (concurrent installs corrupt node_modules). Already installed: express 5, zod 4, pino, prom-client, amqplib 0.10 (+@types/amqplib), ioredis 5, mysql2 3, @mikro-orm/* 6.6.16, graphql 16, typescript 5.9, jest 30 + @swc/jest. If you truly need another package, stop and report it.
- * - Do NOT `git commit`, `git stash`, `git checkout` or `git reset` — the lead commits. Never touch files outside your folder, even to "fix" them.
- * - Shared code you must use (read their sources): `@store/contracts` (packages/contracts/src: event schemas `storeEventSchema`, `OrderCreated`, `OrderDeleted`; names `EXCHANGE`, `DEAD_LETTER_EXCHANGE`, `PROJECTOR_QUEUE`, `DEAD_LETTER_QUEUE`, `ROUTING_KEYS`, `DEAD_LETTER_REASON_HEADER`; Redis layout `projectionKeys(version, prefix)`, `versionPointerKey(prefix)`, `reportCacheKey(report, prefix)`), `@store/observability` (createLogger, createMetricsRegistry, Counter/Gauge/Histogram), `@store/service-kit` (loadConfig + env helpers, AppError/error codes, validate/parseId, createHttpApp/finishHttpApp, listen, Lifecycle, ReadinessChecks), `@store/testing` (httpClient, unique ids, infra probes). Never copy set-up code into a service.
- * - TypeScript strict + noUncheckedIndexedAccess, CommonJS (module Node16), relative imports without extensions. Style: kebab-case files with role suffixes (`*.use-case.ts`, `*.store.ts`, `*.routes.ts`, `*.consumer.ts`), files ≤ ~200 lines, comments say why. No console.log (pino logger passed in). Config parsed once in `src/config.ts` with zod via `loadConfig`; `src/main.ts` only wires (≤ 60 lines), nothing starts on import; servers export start/stop; port 0 in tests.
- * - Tests: Jest. Unit tests `*.unit.test.ts` beside pure code; integration tests in `<your folder>/test/*.int.test.ts` against the REAL local MariaDB (127.0.0.1:3306 root, no password), Redis (127.0.0.1:6379), RabbitMQ (127.0.0.1:5672 guest/guest). No mocks of these. No sleeps to wait for async effects: await hooks/events (poll-with-timeout helpers are acceptable only for observing an external store). Names read "When …, then …". Each test owns its data: unique queue names, unique Redis key prefixes (e.g. `test:<uuid>:`), unique ids; never FLUSHALL/FLUSHDB db 0, never delete/purge shared queues (`projector.orders`), never drop shared tables. Integration tests that need MySQL tables use the database `store_manager_test` (schema created by orders-write's migrations; if missing, create it by running `cd /work/main && npx tsc -b services/orders-write && MYSQL_DATABASE=store_manager_test node -e "require('./services/orders-write/dist/src/data-access/orm')"` — or better, ask: the lead adds a migrate helper).
- * - Run your tests with: `cd /work/main && npx jest --selectProjects unit --testPathPatterns <folder>/` and `npx jest --selectProjects int --runInBand --testPathPatterns <folder>/`. Type-check with `npx tsc -b <folder>` and lint with `npx eslint <folder>` and `npx prettier --check <folder>` — all must be clean. The machine has only 2 cores shared with other engineers: keep test runs bounded (every loop/timeouts bounded, connections closed in afterAll, no open handles: Jest must exit by itself).
- * - Finish within about 60 minutes of wall time. Your final message is your report: what you built (files), the public API (exact signatures) others must use, how to run it, test results (counts), anything you could not do, and any root-file change you need.
- * Your folder: packages/messaging. Tests: packages/messaging/test/*.int.test.ts and src/**/*.unit.test.ts.
- */
-export {};
+export * from './amqp-connection';
+export * from './backoff';
+export * from './confirm-publisher';
+export * from './consumer';
+export * from './events';
+export * from './pending-confirms';
+export * from './poison';
+export * from './publish-error';
+export * from './topology';

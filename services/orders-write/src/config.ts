@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEAD_LETTER_QUEUE, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
 import { env, loadConfig } from '@store/service-kit';
 
 const schema = z.object({
@@ -15,6 +16,10 @@ const schema = z.object({
   /** `n-plus-one` exists only to reproduce the lab's N+1 experiment. */
   PRODUCT_LOOKUP: z.enum(['batched', 'n-plus-one']).default('batched'),
   OUTBOX_RELAY_ENABLED: env.bool(true),
+  /** The relay declares the projector's queues too, so events are kept even before the projector first runs. */
+  EVENTS_EXCHANGE: env.string(EXCHANGE),
+  PROJECTOR_QUEUE: env.string(PROJECTOR_QUEUE),
+  DEAD_LETTER_QUEUE: env.string(DEAD_LETTER_QUEUE),
   OUTBOX_POLL_INTERVAL_MS: env.int(250, 10),
   OUTBOX_BATCH_SIZE: env.int(100, 1),
   OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
