@@ -100,11 +100,16 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError && appError.code !== 'INTERNAL' && appError.code !== 'UNAVAILABLE') {
       // API.md: a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields.
       const deleteMiss = req.method === 'DELETE' && appError.code === 'NOT_FOUND';
-      res.status(appError.status).json(deleteMiss ? { deleted: false, ...appError.toBody() } : appError.toBody());
+      res
+        .status(appError.status)
+        .json(deleteMiss ? { deleted: false, ...appError.toBody() } : appError.toBody());
       return;
     }
     // Details of 5xx go to the log only: no stack trace or SQL ever reaches a client.
-    logger.error({ err: error, requestId: res.locals.requestId, method: req.method, path: req.path }, 'request failed');
+    logger.error(
+      { err: error, requestId: res.locals.requestId, method: req.method, path: req.path },
+      'request failed',
+    );
     const answer = appError ?? new AppError('INTERNAL', 'internal error');
     if (!res.headersSent) res.status(answer.status).json(answer.toBody());
   };

@@ -13,7 +13,7 @@ export interface RequestOptions {
 
 /** A small HTTP client bound to a base URL; answers are parsed as JSON when they are JSON. */
 export function httpClient(baseUrl: string) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers field by field
+  /* eslint-disable @typescript-eslint/no-explicit-any -- tests read answers field by field */
   const send = async <T = any>(method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined = options.raw;
@@ -24,7 +24,11 @@ export function httpClient(baseUrl: string) {
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
     const isJson = response.headers.get('content-type')?.includes('json') ?? false;
-    return { status: response.status, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (isJson ? JSON.parse(text) : text) as T,
+    };
   };
   return {
     get: <T = any>(path: string, options?: RequestOptions) => send<T>('GET', path, options),
@@ -33,6 +37,7 @@ export function httpClient(baseUrl: string) {
       send<T>('POST', path, { ...options, json }),
     send,
   };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 export type HttpClient = ReturnType<typeof httpClient>;

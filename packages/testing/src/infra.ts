@@ -8,9 +8,21 @@ export interface Dependency {
 
 /** The real services the integration tests talk to; overridable like the services' own config. */
 export const DEPENDENCIES: Dependency[] = [
-  { name: 'MariaDB/MySQL', host: process.env.MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.MYSQL_PORT ?? 3306) },
-  { name: 'Redis', host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) },
-  { name: 'RabbitMQ', host: process.env.AMQP_HOST ?? '127.0.0.1', port: Number(process.env.AMQP_PORT ?? 5672) },
+  {
+    name: 'MariaDB/MySQL',
+    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.MYSQL_PORT ?? 3306),
+  },
+  {
+    name: 'Redis',
+    host: process.env.REDIS_HOST ?? '127.0.0.1',
+    port: Number(process.env.REDIS_PORT ?? 6379),
+  },
+  {
+    name: 'RabbitMQ',
+    host: process.env.AMQP_HOST ?? '127.0.0.1',
+    port: Number(process.env.AMQP_PORT ?? 5672),
+  },
 ];
 
 export function isReachable({ host, port }: Dependency, timeoutMs = 1000): Promise<boolean> {

@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const orm = await openDatabase(databaseOptions(config));
   try {
     const applied = await migrate(orm);
-    logger.info({ database: config.MYSQL_DATABASE, applied }, applied.length ? 'migrated' : 'already up to date');
+    logger.info(
+      { database: config.MYSQL_DATABASE, applied },
+      applied.length ? 'migrated' : 'already up to date',
+    );
   } finally {
     await orm.close();
   }

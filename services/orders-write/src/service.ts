@@ -23,7 +23,11 @@ export interface ServiceHooks {
  * Builds and starts orders-write: database (migrated if configured), HTTP API, outbox relay. Stopping reverses
  * it: stop accepting requests, let the relay finish its batch, close the broker and the pool.
  */
-export async function startOrdersWrite(config: Config, logger: Logger, hooks: ServiceHooks = {}): Promise<OrdersWriteService> {
+export async function startOrdersWrite(
+  config: Config,
+  logger: Logger,
+  hooks: ServiceHooks = {},
+): Promise<OrdersWriteService> {
   const registry = createMetricsRegistry('orders-write');
   const metrics = createWriteMetrics(registry);
   const orm = await openDatabase({
@@ -56,7 +60,10 @@ export async function startOrdersWrite(config: Config, logger: Logger, hooks: Se
     readiness: { mysql: () => db.ping(), ...(relay ? { rabbitmq: () => relay.ready() } : {}) },
   });
   const http = await listen(app, config.PORT, config.HOST);
-  logger.info({ url: http.url, productLookup: config.PRODUCT_LOOKUP, relay: Boolean(relay) }, 'orders-write listening');
+  logger.info(
+    { url: http.url, productLookup: config.PRODUCT_LOOKUP, relay: Boolean(relay) },
+    'orders-write listening',
+  );
   return {
     http,
     db,

@@ -106,10 +106,18 @@ describe('Products and stock', () => {
     const id = await createProduct(app.api, 12.25, 4);
     const response = await app.api.get('/stocks/reports/overview-stocks');
     expect(response.status).toBe(200);
-    expect(response.body[0]).toEqual({ product_id: 1, name: 'Laptop ABC', sku: 'LP12567', unit_price: 1999.99, quantity: expect.any(Number) });
+    expect(response.body[0]).toEqual({
+      product_id: 1,
+      name: 'Laptop ABC',
+      sku: 'LP12567',
+      unit_price: 1999.99,
+      quantity: expect.any(Number),
+    });
     const ids = (response.body as { product_id: number }[]).map((row) => row.product_id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(response.body).toContainEqual(expect.objectContaining({ product_id: id, unit_price: 12.25, quantity: 4 }));
+    expect(response.body).toContainEqual(
+      expect.objectContaining({ product_id: id, unit_price: 12.25, quantity: 4 }),
+    );
   });
 
   it('When a product is deleted, then it and its stock are gone; in orders it is 409 PRODUCT_IN_USE', async () => {
@@ -130,7 +138,8 @@ describe('Products and stock', () => {
   it('When GraphQL asks for a product and a stock level, then it answers; unknown ids give null', async () => {
     const id = await createProduct(app.api, 8.75, 11);
     const response = await app.api.post('/stocks/graphql-query', {
-      query: 'query ($id: ID!) { product(id: $id) { id name price quantity } stockLevel(productId: $id) missing: product(id: "999999999") { id } }',
+      query:
+        'query ($id: ID!) { product(id: $id) { id name price quantity } stockLevel(productId: $id) missing: product(id: "999999999") { id } }',
       variables: { id: String(id) },
     });
     expect(response.status).toBe(200);
@@ -149,13 +158,25 @@ describe('Products and stock', () => {
 
 describe('HTTP conventions', () => {
   it('When the body is not JSON, too large, or of another type, then 400 / 413 / 415 in the error shape', async () => {
-    const malformed = await app.api.send('POST', '/users', { raw: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const malformed = await app.api.send('POST', '/users', {
+      raw: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', error: expect.any(String) }));
-    const text = await app.api.send('POST', '/users', { raw: 'name=x', headers: { 'content-type': 'text/plain' } });
+    expect(malformed.body).toEqual(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', error: expect.any(String) }),
+    );
+    const text = await app.api.send('POST', '/users', {
+      raw: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
     expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const huge = await app.api.post('/users', { name: 'x', email: uniqueEmail(), padding: 'y'.repeat(70 * 1024) });
+    const huge = await app.api.post('/users', {
+      name: 'x',
+      email: uniqueEmail(),
+      padding: 'y'.repeat(70 * 1024),
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
   });

@@ -1,5 +1,13 @@
 import type mysql from 'mysql2/promise';
-import { count, createProduct, createUser, openSql, startTestService, stockOf, type TestService } from './helpers';
+import {
+  count,
+  createProduct,
+  createUser,
+  openSql,
+  startTestService,
+  stockOf,
+  type TestService,
+} from './helpers';
 
 let app: TestService;
 let sql: mysql.Connection;
@@ -40,7 +48,11 @@ describe('Concurrent orders', () => {
     expect(await stockOf(app.api, plenty)).toBe(990);
     expect(await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(10);
     expect(
-      await count(sql, 'select count(*) from order_items i join orders o on o.id = i.order_id where o.user_id = ?', [user.user_id]),
+      await count(
+        sql,
+        'select count(*) from order_items i join orders o on o.id = i.order_id where o.user_id = ?',
+        [user.user_id],
+      ),
     ).toBe(20);
   });
 });
@@ -55,8 +67,12 @@ describe('Idempotency-Key', () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 2.5, 10);
     const key = `key-${user.user_id}`;
-    const first = await app.api.post('/orders', orderBody(user.user_id, product), { headers: { 'idempotency-key': key } });
-    const retry = await app.api.post('/orders', orderBody(user.user_id, product), { headers: { 'idempotency-key': key } });
+    const first = await app.api.post('/orders', orderBody(user.user_id, product), {
+      headers: { 'idempotency-key': key },
+    });
+    const retry = await app.api.post('/orders', orderBody(user.user_id, product), {
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(retry.status).toBe(201);
@@ -71,11 +87,15 @@ describe('Idempotency-Key', () => {
     const product = await createProduct(app.api, 2.5, 10);
     const key = `key-${user.user_id}-b`;
     await app.api.post('/orders', orderBody(user.user_id, product), { headers: { 'idempotency-key': key } });
-    const other = await app.api.post('/orders', orderBody(user.user_id, product, 2), { headers: { 'idempotency-key': key } });
+    const other = await app.api.post('/orders', orderBody(user.user_id, product, 2), {
+      headers: { 'idempotency-key': key },
+    });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await stockOf(app.api, product)).toBe(9);
-    const tooLong = await app.api.post('/orders', orderBody(user.user_id, product), { headers: { 'idempotency-key': 'k'.repeat(129) } });
+    const tooLong = await app.api.post('/orders', orderBody(user.user_id, product), {
+      headers: { 'idempotency-key': 'k'.repeat(129) },
+    });
     expect(tooLong.status).toBe(400);
   });
 

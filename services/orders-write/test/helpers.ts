@@ -11,7 +11,10 @@ export interface TestService {
 }
 
 /** orders-write in-process on a free port, on the test database; the relay is off unless a test turns it on. */
-export async function startTestService(env: Record<string, string> = {}, hooks: ServiceHooks = {}): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  hooks: ServiceHooks = {},
+): Promise<TestService> {
   const config = readConfig({
     ...process.env,
     PORT: '0',

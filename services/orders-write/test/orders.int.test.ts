@@ -1,5 +1,13 @@
 import type mysql from 'mysql2/promise';
-import { count, createProduct, createUser, openSql, startTestService, stockOf, type TestService } from './helpers';
+import {
+  count,
+  createProduct,
+  createUser,
+  openSql,
+  startTestService,
+  stockOf,
+  type TestService,
+} from './helpers';
 
 let app: TestService;
 let sql: mysql.Connection;
@@ -13,7 +21,10 @@ afterAll(async () => {
 });
 
 const outboxRowsFor = (orderId: number, type: string) =>
-  count(sql, "select count(*) from outbox where type = ? and json_value(payload, '$.order_id') = ?", [type, orderId]);
+  count(sql, "select count(*) from outbox where type = ? and json_value(payload, '$.order_id') = ?", [
+    type,
+    orderId,
+  ]);
 
 describe('Placing an order', () => {
   it('When an order is placed, then 201 with exact cents, stock taken, and one OrderCreated outbox row', async () => {
@@ -48,9 +59,14 @@ describe('Placing an order', () => {
   it('When 0.10 × 3 is ordered alone, then the total is exactly 0.3', async () => {
     const user = await createUser(app.api);
     const dimes = await createProduct(app.api, 0.1, 3);
-    const response = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: dimes, quantity: 3 }] });
+    const response = await app.api.post('/orders', {
+      user_id: user.user_id,
+      items: [{ product_id: dimes, quantity: 3 }],
+    });
     expect(response.body.total_amount).toBe(0.3);
-    const [rows] = await sql.query<mysql.RowDataPacket[]>('select total_amount from orders where id = ?', [response.body.order_id]);
+    const [rows] = await sql.query<mysql.RowDataPacket[]>('select total_amount from orders where id = ?', [
+      response.body.order_id,
+    ]);
     expect(rows[0]!.total_amount).toBe('0.30');
   });
 
@@ -99,8 +115,12 @@ describe('Placing an order', () => {
       { product_id: a, requested: 2, available: 1 },
       { product_id: b, requested: 3, available: 2 },
     ]);
-    expect([await stockOf(app.api, a), await stockOf(app.api, b), await stockOf(app.api, c)]).toEqual([1, 2, 50]);
-    expect(await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(ordersBefore);
+    expect([await stockOf(app.api, a), await stockOf(app.api, b), await stockOf(app.api, c)]).toEqual([
+      1, 2, 50,
+    ]);
+    expect(await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(
+      ordersBefore,
+    );
     // Other tests may add rows concurrently only in other files (the tier runs in band), so the count is stable here.
     expect(await count(sql, 'select count(*) from outbox')).toBe(outboxBefore);
   });
@@ -108,7 +128,10 @@ describe('Placing an order', () => {
   it('When the user or products are unknown, then 422 with every unknown id and nothing changes', async () => {
     const user = await createUser(app.api);
     const known = await createProduct(app.api, 1, 5);
-    const unknownUser = await app.api.post('/orders', { user_id: 2147483647, items: [{ product_id: known, quantity: 1 }] });
+    const unknownUser = await app.api.post('/orders', {
+      user_id: 2147483647,
+      items: [{ product_id: known, quantity: 1 }],
+    });
     expect(unknownUser.status).toBe(422);
     expect(unknownUser.body.code).toBe('UNKNOWN_USER');
     const unknownProducts = await app.api.post('/orders', {
@@ -152,14 +175,19 @@ describe('Reading, listing and deleting orders', () => {
     const product = await createProduct(app.api, 1.25, 100);
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const placed = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity: 1 }] });
+      const placed = await app.api.post('/orders', {
+        user_id: user.user_id,
+        items: [{ product_id: product, quantity: 1 }],
+      });
       ids.push(placed.body.order_id as number);
     }
     const first = await app.api.get(`/orders?user_id=${user.user_id}&limit=2`);
     expect(first.status).toBe(200);
     expect(first.body.orders.map((o: { order_id: number }) => o.order_id)).toEqual([ids[4], ids[3]]);
     expect(first.body.next_after).toBe(ids[3]);
-    const second = await app.api.get(`/orders?user_id=${user.user_id}&limit=2&after=${first.body.next_after}`);
+    const second = await app.api.get(
+      `/orders?user_id=${user.user_id}&limit=2&after=${first.body.next_after}`,
+    );
     expect(second.body.orders.map((o: { order_id: number }) => o.order_id)).toEqual([ids[2], ids[1]]);
     const last = await app.api.get(`/orders?user_id=${user.user_id}&limit=2&after=${second.body.next_after}`);
     expect(last.body).toEqual({ orders: [expect.objectContaining({ order_id: ids[0] })], next_after: null });
@@ -171,7 +199,10 @@ describe('Reading, listing and deleting orders', () => {
   it('When an order is deleted, then stock comes back, one OrderDeleted row is written, and it is gone', async () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 9.99, 10);
-    const placed = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity: 4 }] });
+    const placed = await app.api.post('/orders', {
+      user_id: user.user_id,
+      items: [{ product_id: product, quantity: 4 }],
+    });
     expect(await stockOf(app.api, product)).toBe(6);
     const deleted = await app.api.delete(`/orders/${placed.body.order_id}`);
     expect(deleted.status).toBe(200);
@@ -190,7 +221,10 @@ describe('Reading, listing and deleting orders', () => {
     const product = await createProduct(app.api, 3, 10);
     const orderIds: number[] = [];
     for (const quantity of [1, 2, 3]) {
-      const placed = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity }] });
+      const placed = await app.api.post('/orders', {
+        user_id: user.user_id,
+        items: [{ product_id: product, quantity }],
+      });
       orderIds.push(placed.body.order_id as number);
     }
     expect(await stockOf(app.api, product)).toBe(4);

@@ -23,7 +23,11 @@ let sql: mysql.Connection;
 const received: StoreEvent[] = [];
 const waiters = new Set<() => void>();
 
-async function receivedWhere(predicate: (event: StoreEvent) => boolean, expected: number, timeoutMs = 15_000) {
+async function receivedWhere(
+  predicate: (event: StoreEvent) => boolean,
+  expected: number,
+  timeoutMs = 15_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const matches = received.filter(predicate);
@@ -45,7 +49,8 @@ beforeAll(async () => {
   channel = await connection.createChannel();
   await channel.assertExchange(relayEnv.EVENTS_EXCHANGE, 'topic', { durable: true });
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-  for (const key of Object.values(ROUTING_KEYS)) await channel.bindQueue(queue, relayEnv.EVENTS_EXCHANGE, key);
+  for (const key of Object.values(ROUTING_KEYS))
+    await channel.bindQueue(queue, relayEnv.EVENTS_EXCHANGE, key);
   await channel.consume(queue, (message) => {
     if (!message) return;
     received.push(storeEventSchema.parse(JSON.parse(message.content.toString())));
@@ -87,7 +92,12 @@ describe('Outbox relay', () => {
     });
     const [event] = await receivedWhere((e) => e.data.order_id === placed.body.order_id, 1);
     await marked; // the row is marked published once the relay's transaction commits, just after the confirm
-    const [row] = (await sql.query<mysql.RowDataPacket[]>('select sequence, event_id, published_at from outbox where event_id = ?', [event!.event_id]))[0];
+    const [row] = (
+      await sql.query<mysql.RowDataPacket[]>(
+        'select sequence, event_id, published_at from outbox where event_id = ?',
+        [event!.event_id],
+      )
+    )[0];
     expect(event).toEqual({
       event_id: row!.event_id,
       type: 'OrderCreated',
@@ -100,7 +110,14 @@ describe('Outbox relay', () => {
         user_id: user.user_id,
         user_name: user.name,
         total_cents: 4025,
-        items: [{ product_id: product, product_name: expect.stringMatching(/^Test Product-/), quantity: 7, unit_price_cents: 575 }],
+        items: [
+          {
+            product_id: product,
+            product_name: expect.stringMatching(/^Test Product-/),
+            quantity: 7,
+            unit_price_cents: 575,
+          },
+        ],
       },
     });
     expect(row!.published_at).not.toBeNull();
@@ -109,12 +126,22 @@ describe('Outbox relay', () => {
   it('When an order fails, then no outbox row and no message exist for it', async () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 1, 1);
-    const refused = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity: 2 }] });
+    const refused = await app.api.post('/orders', {
+      user_id: user.user_id,
+      items: [{ product_id: product, quantity: 2 }],
+    });
     expect(refused.status).toBe(409);
-    const placed = await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity: 1 }] });
+    const placed = await app.api.post('/orders', {
+      user_id: user.user_id,
+      items: [{ product_id: product, quantity: 1 }],
+    });
     await receivedWhere((e) => e.data.order_id === placed.body.order_id, 1);
     expect(received.filter((e) => e.data.user_id === user.user_id)).toHaveLength(1);
-    expect(await count(sql, "select count(*) from outbox where json_value(payload, '$.user_id') = ?", [user.user_id])).toBe(1);
+    expect(
+      await count(sql, "select count(*) from outbox where json_value(payload, '$.user_id') = ?", [
+        user.user_id,
+      ]),
+    ).toBe(1);
   });
 
   it('When an order and then a user are deleted, then one OrderDeleted per order carries its data', async () => {
@@ -122,11 +149,17 @@ describe('Outbox relay', () => {
     const product = await createProduct(app.api, 2, 10);
     const orderIds: number[] = [];
     for (const quantity of [1, 2, 3]) {
-      orderIds.push((await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity }] })).body.order_id);
+      orderIds.push(
+        (await app.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity }] }))
+          .body.order_id,
+      );
     }
     await app.api.delete(`/orders/${orderIds[0]}`);
     await app.api.delete(`/users/${user.user_id}`);
-    const deleted = await receivedWhere((e) => e.type === 'OrderDeleted' && e.data.user_id === user.user_id, 3);
+    const deleted = await receivedWhere(
+      (e) => e.type === 'OrderDeleted' && e.data.user_id === user.user_id,
+      3,
+    );
     expect(deleted.map((e) => e.data.order_id).sort()).toEqual([...orderIds].sort());
     const created = received.filter((e) => e.type === 'OrderCreated' && e.data.user_id === user.user_id);
     for (const event of deleted) {
@@ -142,11 +175,17 @@ describe('Two relays at once', () => {
     const product = await createProduct(writer.api, 1, 100);
     const orderIds = new Set<number>();
     for (let i = 0; i < 30; i++) {
-      const placed = await writer.api.post('/orders', { user_id: user.user_id, items: [{ product_id: product, quantity: 1 }] });
+      const placed = await writer.api.post('/orders', {
+        user_id: user.user_id,
+        items: [{ product_id: product, quantity: 1 }],
+      });
       orderIds.add(placed.body.order_id as number);
     }
     await writer.stop();
-    const relays = await Promise.all([startTestService({ ...relayEnv, OUTBOX_BATCH_SIZE: '5' }), startTestService({ ...relayEnv, OUTBOX_BATCH_SIZE: '5' })]);
+    const relays = await Promise.all([
+      startTestService({ ...relayEnv, OUTBOX_BATCH_SIZE: '5' }),
+      startTestService({ ...relayEnv, OUTBOX_BATCH_SIZE: '5' }),
+    ]);
     try {
       const mine = (e: StoreEvent) => orderIds.has(e.data.order_id);
       await receivedWhere(mine, 30);

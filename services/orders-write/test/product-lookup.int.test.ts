@@ -6,11 +6,14 @@ const isProductLookup = (sql: string): boolean => /^\s*select\b[\s\S]*\bfrom\s+`
 async function productLookupsForOrderOf20Lines(mode: 'batched' | 'n-plus-one'): Promise<number> {
   let lookups = 0;
   let counting = false;
-  const app: TestService = await startTestService({ PRODUCT_LOOKUP: mode }, {
-    onQuery: (sql) => {
-      if (counting && isProductLookup(sql)) lookups++;
+  const app: TestService = await startTestService(
+    { PRODUCT_LOOKUP: mode },
+    {
+      onQuery: (sql) => {
+        if (counting && isProductLookup(sql)) lookups++;
+      },
     },
-  });
+  );
   try {
     const user = await createUser(app.api);
     const products: number[] = [];

@@ -14,13 +14,15 @@ export class IdempotencyRepository {
   constructor(private readonly em: EntityManager) {}
 
   async find(key: string): Promise<StoredResponse | null> {
-    const [row] = await this.em.execute<{ request_hash: string; status_code: number; response_body: unknown }[]>(
-      'select request_hash, status_code, response_body from idempotency_keys where idempotency_key = ?',
-      [key],
-    );
+    const [row] = await this.em.execute<
+      { request_hash: string; status_code: number; response_body: unknown }[]
+    >('select request_hash, status_code, response_body from idempotency_keys where idempotency_key = ?', [
+      key,
+    ]);
     if (!row) return null;
     // MariaDB's JSON is LONGTEXT, so the driver hands back text there and an object on MySQL 8.
-    const body: unknown = typeof row.response_body === 'string' ? JSON.parse(row.response_body) : row.response_body;
+    const body: unknown =
+      typeof row.response_body === 'string' ? JSON.parse(row.response_body) : row.response_body;
     return { requestHash: row.request_hash, statusCode: row.status_code, body };
   }
 

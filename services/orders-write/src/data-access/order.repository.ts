@@ -1,5 +1,5 @@
 import type { EntityManager } from './orm';
-import { Order, OrderItem, type OrderItemRow } from './entities';
+import { Order, OrderItem, type OrderItemRow, type OrderRow } from './entities';
 
 export interface OrderItemRecord {
   productId: number;
@@ -37,11 +37,11 @@ export class OrderRepository {
   constructor(private readonly em: EntityManager) {}
 
   async insert(order: NewOrder): Promise<number> {
-    const id = (await this.em.insert(Order, {
+    const id = await this.em.insert<OrderRow>(Order, {
       userId: order.userId,
       totalAmount: order.totalAmount,
       createdAt: order.createdAt,
-    })) as number;
+    });
     await this.em.insertMany<OrderItemRow>(
       OrderItem,
       order.items.map((item) => ({ orderId: id, ...item })),
@@ -97,7 +97,9 @@ export class OrderRepository {
   private async withItems(headers: OrderHeaderRow[]): Promise<OrderRecord[]> {
     if (headers.length === 0) return [];
     const ids = headers.map((header) => header.id);
-    const items = await this.em.execute<{ order_id: number; product_id: number; quantity: number; unit_price: string }[]>(
+    const items = await this.em.execute<
+      { order_id: number; product_id: number; quantity: number; unit_price: string }[]
+    >(
       `select order_id, product_id, quantity, unit_price from order_items
        where order_id in (${placeholders(ids.length)}) order by id`,
       ids,

@@ -12,13 +12,18 @@ export interface ProductRecord {
 
 export class ProductInUseError extends Error {}
 
-const toRecord = (row: ProductRow): ProductRecord => ({ id: row.id, name: row.name, sku: row.sku, price: row.price });
+const toRecord = (row: ProductRow): ProductRecord => ({
+  id: row.id,
+  name: row.name,
+  sku: row.sku,
+  price: row.price,
+});
 
 export class ProductRepository {
   constructor(private readonly em: EntityManager) {}
 
   async insert(name: string, sku: string, price: string): Promise<ProductRecord> {
-    const id = (await this.em.insert(Product, { name, sku, price })) as number;
+    const id = await this.em.insert<ProductRow>(Product, { name, sku, price });
     return { id, name, sku, price };
   }
 
@@ -44,7 +49,9 @@ export class ProductRepository {
   }
 
   async isUsedInOrders(id: number): Promise<boolean> {
-    const rows = await this.em.execute<unknown[]>('select 1 from order_items where product_id = ? limit 1', [id]);
+    const rows = await this.em.execute<unknown[]>('select 1 from order_items where product_id = ? limit 1', [
+      id,
+    ]);
     return rows.length > 0;
   }
 

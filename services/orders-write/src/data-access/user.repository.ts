@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from './orm';
-import { User } from './entities';
+import { User, type UserRow } from './entities';
 
 export interface UserRecord {
   id: number;
@@ -15,7 +15,7 @@ export class UserRepository {
 
   async insert(name: string, email: string): Promise<UserRecord> {
     try {
-      const id = (await this.em.insert(User, { name, email })) as number;
+      const id = await this.em.insert<UserRow>(User, { name, email });
       return { id, name, email };
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EmailTakenError(email);

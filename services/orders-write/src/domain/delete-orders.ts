@@ -23,7 +23,11 @@ export async function undoOrders(
   const productNames = new Map(products.map((product) => [product.id, product.name]));
   await repositories.orders.delete(orders.map((order) => order.id));
   await repositories.outbox.append(
-    orders.map((order) => ({ type: 'OrderDeleted', data: toOrderData(order, userName, productNames), traceparent })),
+    orders.map((order) => ({
+      type: 'OrderDeleted',
+      data: toOrderData(order, userName, productNames),
+      traceparent,
+    })),
     now,
   );
 }

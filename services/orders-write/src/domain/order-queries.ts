@@ -18,7 +18,9 @@ export async function listOrders(
   db: Database,
   query: { userId?: number; after?: number; limit: number },
 ): Promise<OrderPage> {
-  const found = await db.read((repositories) => repositories.orders.list({ ...query, limit: query.limit + 1 }));
+  const found = await db.read((repositories) =>
+    repositories.orders.list({ ...query, limit: query.limit + 1 }),
+  );
   const page = found.slice(0, query.limit);
   const last = page.at(-1);
   return { orders: page.map(toOrderView), next_after: found.length > query.limit && last ? last.id : null };

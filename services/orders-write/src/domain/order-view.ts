@@ -26,7 +26,11 @@ export function toOrderView(order: OrderRecord): OrderView {
 }
 
 /** The event data of an order: what OrderCreated announces and OrderDeleted repeats, in integer cents. */
-export function toOrderData(order: OrderRecord, userName: string, productNames: Map<number, string>): OrderData {
+export function toOrderData(
+  order: OrderRecord,
+  userName: string,
+  productNames: Map<number, string>,
+): OrderData {
   return {
     order_id: order.id,
     user_id: order.userId,

@@ -35,7 +35,10 @@ export interface PlaceOrderResult {
  * API.md "Rules of an order": one batched product lookup, exact cents, stock checked and taken under row locks
  * in the same transaction as the order rows, the OrderCreated outbox row and the idempotency record.
  */
-export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  command: PlaceOrderCommand,
+): Promise<PlaceOrderResult> {
   const requestHash = hashRequest(command);
   const key = command.idempotencyKey;
   if (key) {
@@ -43,7 +46,9 @@ export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderComman
     if (replay) return replay;
   }
   try {
-    const order = await deps.db.transaction((repositories) => createOrder(deps, repositories, command, requestHash));
+    const order = await deps.db.transaction((repositories) =>
+      createOrder(deps, repositories, command, requestHash),
+    );
     deps.onCommitted?.();
     return { status: 201, order, replayed: false };
   } catch (error) {
@@ -67,7 +72,9 @@ async function createOrder(
 ): Promise<OrderView> {
   const user = await repositories.users.findById(command.userId);
   if (!user) {
-    throw new AppError('UNKNOWN_USER', `user ${command.userId} does not exist`, [{ user_id: command.userId }]);
+    throw new AppError('UNKNOWN_USER', `user ${command.userId} does not exist`, [
+      { user_id: command.userId },
+    ]);
   }
   const products = await lookUpProducts(deps.productLookup, repositories, command);
   const requested = unitsByProduct(command.items);
@@ -89,7 +96,11 @@ async function createOrder(
 
   const view = toOrderView(record);
   if (command.idempotencyKey) {
-    await repositories.idempotency.save(command.idempotencyKey, { requestHash, statusCode: 201, body: view }, now);
+    await repositories.idempotency.save(
+      command.idempotencyKey,
+      { requestHash, statusCode: 201, body: view },
+      now,
+    );
   }
   return view;
 }
@@ -138,6 +149,9 @@ async function findReplay(db: Database, key: string, requestHash: string): Promi
 }
 
 function hashRequest(command: PlaceOrderCommand): string {
-  const canonical = JSON.stringify({ user_id: command.userId, items: command.items.map((i) => [i.productId, i.quantity]) });
+  const canonical = JSON.stringify({
+    user_id: command.userId,
+    items: command.items.map((i) => [i.productId, i.quantity]),
+  });
   return createHash('sha256').update(canonical).digest('hex');
 }

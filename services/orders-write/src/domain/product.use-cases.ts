@@ -18,7 +18,12 @@ export const toProductView = (product: ProductRecord): ProductView => ({
 });
 
 /** A new product starts with a stock row at 0, so every product has a level to set, read and give back to. */
-export async function createProduct(db: Database, name: string, sku: string, priceCents: number): Promise<ProductView> {
+export async function createProduct(
+  db: Database,
+  name: string,
+  sku: string,
+  priceCents: number,
+): Promise<ProductView> {
   const product = await db.transaction(async (repositories) => {
     const created = await repositories.products.insert(name, sku, centsToDecimal(priceCents));
     await repositories.stocks.set(created.id, 0);

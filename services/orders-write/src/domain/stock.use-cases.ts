@@ -12,7 +12,9 @@ export async function setStock(db: Database, productId: number, quantity: number
   await db.transaction(async (repositories) => {
     const product = await repositories.products.findById(productId);
     if (!product) {
-      throw new AppError('UNKNOWN_PRODUCT', `product ${productId} does not exist`, [{ product_id: productId }]);
+      throw new AppError('UNKNOWN_PRODUCT', `product ${productId} does not exist`, [
+        { product_id: productId },
+      ]);
     }
     await repositories.stocks.set(productId, quantity);
   });

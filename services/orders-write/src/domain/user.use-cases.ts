@@ -7,7 +7,9 @@ export async function createUser(db: Database, name: string, email: string): Pro
     return await db.transaction((repositories) => repositories.users.insert(name, email));
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      throw new AppError('EMAIL_TAKEN', 'a user with this email already exists', [{ path: 'email', reason: 'taken' }]);
+      throw new AppError('EMAIL_TAKEN', 'a user with this email already exists', [
+        { path: 'email', reason: 'taken' },
+      ]);
     }
     throw error;
   }

@@ -15,7 +15,8 @@ export interface RelayOptions {
   maxBackoffMs: number;
 }
 
-export type RelayEvent = { kind: 'published'; events: StoreEvent[] } | { kind: 'failed'; error: Error; count: number };
+export type RelayEvent =
+  { kind: 'published'; events: StoreEvent[] } | { kind: 'failed'; error: Error; count: number };
 
 /**
  * The outbox relay: claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
@@ -100,7 +101,11 @@ export class OutboxRelay {
         await Promise.all(events.map((event) => publish(event)));
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
-        await repositories.outbox.markFailed(sequences, failure.message, new Date(now().getTime() + this.backoffMs()));
+        await repositories.outbox.markFailed(
+          sequences,
+          failure.message,
+          new Date(now().getTime() + this.backoffMs()),
+        );
         return { kind: 'failed', error: failure, count: events.length };
       }
       await repositories.outbox.markPublished(sequences, now());

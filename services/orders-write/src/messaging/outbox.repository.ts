@@ -46,7 +46,12 @@ export class OutboxRepository {
     const rows = await this.em.find(
       OutboxEntry,
       { publishedAt: null, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
-      { orderBy: { sequence: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, disableIdentityMap: true },
+      {
+        orderBy: { sequence: 'asc' },
+        limit,
+        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+        disableIdentityMap: true,
+      },
     );
     return rows.map(toEvent);
   }
@@ -75,7 +80,10 @@ export class OutboxRepository {
       'select count(*) as pending, min(created_at) as oldest from outbox where published_at is null',
     );
     const oldest = row?.oldest ? new Date(row.oldest).getTime() : now.getTime();
-    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, (now.getTime() - oldest) / 1000) };
+    return {
+      pending: Number(row?.pending ?? 0),
+      oldestAgeSeconds: Math.max(0, (now.getTime() - oldest) / 1000),
+    };
   }
 }
 
@@ -91,5 +99,5 @@ function toEvent(row: OutboxRow): StoreEvent {
     occurred_at: row.createdAt.toISOString(),
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     data,
-  } as StoreEvent;
+  };
 }

@@ -20,7 +20,11 @@ export async function startRelay(
   config: Config,
   deps: { db: Database; logger: Logger; metrics: WriteMetrics },
 ): Promise<RunningRelay> {
-  const connection = new AmqpConnection({ url: config.AMQP_URL, logger: deps.logger, name: 'orders-write relay' });
+  const connection = new AmqpConnection({
+    url: config.AMQP_URL,
+    logger: deps.logger,
+    name: 'orders-write relay',
+  });
   await connection.onConnected(
     topologyHook({
       exchange: config.EVENTS_EXCHANGE,
@@ -68,9 +72,8 @@ export async function startRelay(
 
   return {
     relay,
-    ready: async () => {
-      if (!connection.isConnected()) throw new Error('not connected to RabbitMQ');
-    },
+    ready: () =>
+      connection.isConnected() ? Promise.resolve() : Promise.reject(new Error('not connected to RabbitMQ')),
     stop: async () => {
       clearInterval(backlogTimer);
       await relay.stop();

@@ -66,7 +66,15 @@ export class Migration20261127000001Schema extends Migration {
   }
 
   override down(): void {
-    for (const table of ['idempotency_keys', 'outbox', 'order_items', 'orders', 'stocks', 'products', 'users']) {
+    for (const table of [
+      'idempotency_keys',
+      'outbox',
+      'order_items',
+      'orders',
+      'stocks',
+      'products',
+      'users',
+    ]) {
       this.addSql(`drop table if exists ${table}`);
     }
   }

@@ -14,7 +14,11 @@ export function ordersRoutes(deps: OrdersRoutesDeps): Router {
   const router = Router();
   router.post('/orders', async (req, res) => {
     deps.ordersTotal.inc();
-    const idempotencyKey = validate(idempotencyKeyHeader, req.get('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = validate(
+      idempotencyKeyHeader,
+      req.get('idempotency-key'),
+      'Idempotency-Key header',
+    );
     const body = validate(createOrderBody, req.body, 'order');
     const result = await placeOrder(deps, {
       userId: body.user_id,

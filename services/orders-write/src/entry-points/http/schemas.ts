@@ -22,7 +22,11 @@ export const createProductBody = z.object({
 
 export const setStockBody = z.object({
   product_id: idSchema,
-  quantity: z.number().int().min(0).max(2 ** 31 - 1),
+  quantity: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
 });
 
 export const createOrderBody = z.object({

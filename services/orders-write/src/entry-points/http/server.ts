@@ -31,7 +31,9 @@ export function createApp(deps: HttpDeps): Express {
   app.use(usersRoutes(writeDeps));
   app.use(productsRoutes(deps.db));
   app.use(stocksRoutes(deps.db));
-  app.use(ordersRoutes({ ...writeDeps, productLookup: deps.productLookup, ordersTotal: deps.metrics.ordersTotal }));
+  app.use(
+    ordersRoutes({ ...writeDeps, productLookup: deps.productLookup, ordersTotal: deps.metrics.ordersTotal }),
+  );
   finishHttpApp(app, deps.logger);
   return app;
 }

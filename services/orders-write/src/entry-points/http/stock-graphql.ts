@@ -40,6 +40,9 @@ export function createStockGraphql(db: Database) {
       return id === null ? null : ((await productWithStock(db, id))?.quantity ?? null);
     },
   };
-  return (source: string, variableValues?: Record<string, unknown>, operationName?: string): Promise<ExecutionResult> =>
-    graphql({ schema, source, rootValue: root, variableValues, operationName });
+  return (
+    source: string,
+    variableValues?: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<ExecutionResult> => graphql({ schema, source, rootValue: root, variableValues, operationName });
 }

@@ -10,7 +10,10 @@ export function usersRoutes(deps: DeleteDeps): Router {
   router.post('/users', async (req, res) => {
     const body = validate(createUserBody, req.body, 'user');
     const user = await createUser(deps.db, body.name, body.email);
-    res.status(201).location(`/users/${user.id}`).json({ user_id: user.id, name: user.name, email: user.email });
+    res
+      .status(201)
+      .location(`/users/${user.id}`)
+      .json({ user_id: user.id, name: user.name, email: user.email });
   });
   router.get('/users/:id', async (req, res) => {
     res.json(await getUser(deps.db, parseId(req.params.id)));
