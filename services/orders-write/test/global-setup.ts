@@ -1,4 +1,5 @@
-import { ensureInfrastructure } from '@store/testing';
+// Jest loads global set-up without its moduleNameMapper, so workspace sources are imported by path here.
+import { ensureInfrastructure } from '../../../packages/testing/src/ensure-infrastructure';
 import { migrate, openDatabase } from '../src/data-access/orm';
 
 /**
