@@ -18,5 +18,13 @@ module.exports = {
       globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
       testTimeout: 60_000,
     },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+      testTimeout: 120_000,
+    },
   ],
 };

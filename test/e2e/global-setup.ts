@@ -1,0 +1,2 @@
+/** Placeholder: the plain-process stack is started here (issue: gateway and stacks). */
+export default function globalSetup(): void {}

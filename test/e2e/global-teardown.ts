@@ -1,0 +1,2 @@
+/** Placeholder: the plain-process stack is stopped here (issue: gateway and stacks). */
+export default function globalTeardown(): void {}
