@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { httpMetricsMiddleware, metricsRouter, type Logger, type Registry } from '@store/observability';
@@ -47,6 +48,8 @@ function identify(service: string): RequestHandler {
     res.locals.requestId = requestId;
     res.set('X-Request-Id', requestId);
     res.set('X-Service', service);
+    // Which replica answered: the gateway balances over several, and experiments need to tell them apart.
+    res.set('X-Instance', `${hostname()}:${req.socket.localPort ?? 0}`);
     // Until tracing is wired in, continue the caller's trace id (or start one) so every answer carries one.
     const traceparent = req.get('traceparent');
     const traceId = traceparent && TRACEPARENT.test(traceparent) ? traceparent.slice(3, 35) : randomHex(16);

@@ -186,6 +186,7 @@ describe('HTTP conventions', () => {
     expect(response.headers.get('x-request-id')).toBe('req-123');
     expect(response.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(response.headers.get('x-service')).toBe('orders-write');
+    expect(response.headers.get('x-instance')).toMatch(new RegExp(`:${app.service.http.port}$`));
   });
 
   it('When a route is unknown, then 404 JSON; health and metrics answer', async () => {
