@@ -1,0 +1,121 @@
+import { createGetReport, type GetReportDeps } from './get-report.use-case';
+import type { CachedReport, ReportCache, ReportSource, SourceSnapshot } from './report';
+
+/** In-memory stand-in for the shared cache port (Redis behaviour is covered by the integration tests). */
+class MemoryCache implements ReportCache {
+  readonly entries = new Map<string, CachedReport>();
+  readonly locks = new Set<string>();
+  read = (key: string) => Promise.resolve(this.entries.get(key));
+  write = (key: string, entry: CachedReport) => Promise.resolve(void this.entries.set(key, entry));
+  tryLock = (key: string) => {
+    if (this.locks.has(key)) return Promise.resolve(undefined);
+    this.locks.add(key);
+    return Promise.resolve('token');
+  };
+  unlock = (key: string) => Promise.resolve(void this.locks.delete(key));
+}
+
+function setUp(overrides: Partial<GetReportDeps> = {}) {
+  let clock = 1_000_000;
+  let snapshot: SourceSnapshot = { candidates: [{ id: 1, name: 'Ada', score: 100 }], dataAsOf: 'T1' };
+  const recomputes: string[] = [];
+  const source: ReportSource = { name: 'projection', candidates: () => Promise.resolve(snapshot) };
+  const cache = new MemoryCache();
+  const getReport = createGetReport({
+    source,
+    cache,
+    ttlSeconds: 10,
+    now: () => clock,
+    onRecompute: (report) => void recomputes.push(report),
+    pause: () => Promise.resolve(),
+    ...overrides,
+  });
+  return {
+    getReport,
+    cache,
+    recomputes,
+    advance: (ms: number) => void (clock += ms),
+    setSnapshot: (next: SourceSnapshot) => void (snapshot = next),
+  };
+}
+
+const query = { report: 'highest-spenders', limit: 10 } as const;
+
+describe('get report', () => {
+  test('When the cache is empty, then the answer is computed (MISS) and the next one is a HIT', async () => {
+    const { getReport, recomputes, advance } = setUp();
+    const first = await getReport(query);
+    advance(3_000);
+    const second = await getReport(query);
+    expect(first).toMatchObject({ cache: 'MISS', ageSeconds: 0, maxAgeSeconds: 10, dataAsOf: 'T1' });
+    expect(JSON.parse(first.body)).toEqual([{ user_id: 1, name: 'Ada', total_expense: 1 }]);
+    expect(second).toMatchObject({ cache: 'HIT', body: first.body, ageSeconds: 3, maxAgeSeconds: 7 });
+    expect(recomputes).toEqual(['highest-spenders']);
+  });
+
+  test('When many requests arrive together on a cold cache, then one computes and all share it', async () => {
+    const { getReport, recomputes } = setUp();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => getReport(query)));
+    expect(recomputes).toHaveLength(1);
+    expect(answers.filter((a) => a.cache === 'MISS')).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+  });
+
+  test('When the entry expired, then one request recomputes and the others get the stale answer', async () => {
+    const { getReport, recomputes, advance, setSnapshot } = setUp();
+    const old = await getReport(query);
+    setSnapshot({ candidates: [{ id: 2, name: 'Alan', score: 500 }], dataAsOf: 'T2' });
+    advance(10_000);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => getReport(query)));
+    expect(recomputes).toHaveLength(2);
+    const [miss, ...rest] = answers;
+    expect(miss).toMatchObject({ cache: 'MISS', stale: false, dataAsOf: 'T2' });
+    expect(
+      rest.every((a) => a.cache === 'HIT' && a.stale && a.body === old.body && a.maxAgeSeconds === 0),
+    ).toBe(true);
+  });
+
+  test('When another replica holds the lock and a previous answer exists, then it is served without computing', async () => {
+    const { getReport, recomputes, advance, cache } = setUp();
+    await getReport(query);
+    advance(11_000);
+    cache.locks.add('projection:highest-spenders:10');
+    const answer = await getReport(query);
+    expect(answer).toMatchObject({ cache: 'HIT', stale: true, ageSeconds: 11 });
+    expect(recomputes).toHaveLength(1);
+  });
+
+  test('When another replica holds the lock and nothing is cached, then its result is awaited', async () => {
+    const theirs: CachedReport = {
+      body: '["theirs"]',
+      computedAt: 1_000_000,
+      expiresAt: 1_010_000,
+      dataAsOf: null,
+    };
+    const cache = new MemoryCache();
+    cache.locks.add('projection:highest-spenders:10');
+    let polls = 0;
+    const pause = () =>
+      Promise.resolve(++polls === 3 && void cache.entries.set('projection:highest-spenders:10', theirs));
+    const { getReport, recomputes } = setUp({ cache, pause });
+    const answer = await getReport(query);
+    expect(answer).toMatchObject({ cache: 'HIT', body: '["theirs"]' });
+    expect(recomputes).toHaveLength(0);
+  });
+
+  test('When the lock holder never delivers, then the waiter computes after a bounded wait', async () => {
+    const cache = new MemoryCache();
+    cache.locks.add('projection:highest-spenders:10');
+    const { getReport, recomputes } = setUp({ cache });
+    expect(await getReport(query)).toMatchObject({ cache: 'MISS' });
+    expect(recomputes).toHaveLength(1);
+  });
+
+  test('When the TTL is 0, then every request computes and nothing is cached', async () => {
+    const { getReport, recomputes, cache } = setUp({ ttlSeconds: 0 });
+    const answers = [await getReport(query), await getReport(query)];
+    expect(answers.every((a) => a.cache === 'MISS' && !a.cacheable && a.maxAgeSeconds === 0)).toBe(true);
+    expect(recomputes).toHaveLength(2);
+    expect(cache.entries.size).toBe(0);
+  });
+});

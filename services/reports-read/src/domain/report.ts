@@ -1,0 +1,42 @@
+/** The two reports of the read side and the ports the domain needs; adapters live in data-access. */
+export const REPORT_NAMES = ['highest-spenders', 'best-sellers'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export type SourceName = 'projection' | 'mysql';
+
+/** A member that may be ranked: a user with the cents they spent, or a product with the units it sold. */
+export interface Candidate {
+  id: number;
+  name: string;
+  score: number;
+}
+
+export interface SourceSnapshot {
+  /** At least the top `limit` members plus every member tied with the last of them, in any order. */
+  candidates: Candidate[];
+  /** ISO time of the newest event the snapshot includes; null when nothing says (e.g. an empty projection). */
+  dataAsOf: string | null;
+}
+
+/** Where the aggregates are read: the projector's Redis sorted sets or MySQL GROUP BY queries. */
+export interface ReportSource {
+  readonly name: SourceName;
+  candidates(report: ReportName, limit: number): Promise<SourceSnapshot>;
+}
+
+/** A rendered answer as it is kept in the shared cache. Times are epoch milliseconds. */
+export interface CachedReport {
+  body: string;
+  computedAt: number;
+  expiresAt: number;
+  dataAsOf: string | null;
+}
+
+/** The shared (cross-replica) cache of rendered answers and its per-entry recompute lock. */
+export interface ReportCache {
+  read(key: string): Promise<CachedReport | undefined>;
+  write(key: string, entry: CachedReport, keepMs: number): Promise<void>;
+  /** Resolves to a token when this caller now holds the lock, undefined when someone else does. */
+  tryLock(key: string, ttlMs: number): Promise<string | undefined>;
+  unlock(key: string, token: string): Promise<void>;
+}

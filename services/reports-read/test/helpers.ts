@@ -1,0 +1,86 @@
+import { Redis } from 'ioredis';
+import { projectionKeys, versionPointerKey } from '@store/contracts';
+import { createLogger } from '@store/observability';
+import { httpClient, uniqueSuffix } from '@store/testing';
+import { readConfig } from '../src/config';
+import { start, type ReportsServer } from '../src/server';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** A port where nothing listens: "Redis/MySQL is down" without touching the shared servers. */
+export const CLOSED_PORT = 6390;
+
+export const uniquePrefix = (): string => `test:${uniqueSuffix()}:`;
+export const silentLogger = createLogger('reports-read-test', { level: 'silent' });
+
+/** One in-process instance on port 0, configured like production through readConfig. */
+export async function startReports(env: Record<string, string>, now?: () => number) {
+  const config = readConfig({
+    PORT: '0',
+    REDIS_URL,
+    MYSQL_DATABASE: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    ...env,
+  });
+  const server: ReportsServer = await start(config, { logger: silentLogger, ...(now ? { now } : {}) });
+  return { server, http: httpClient(server.url) };
+}
+
+export interface Ranked {
+  id: number;
+  name: string;
+  score: number;
+}
+
+export interface ProjectionSeed {
+  version?: number;
+  spenders?: Ranked[];
+  bestSellers?: Ranked[];
+  dataAsOf?: string;
+}
+
+/** Writes a projection the way the projector lays it out (@store/contracts); the test is the writer here. */
+export async function seedProjection(redis: Redis, prefix: string, seed: ProjectionSeed): Promise<void> {
+  const version = seed.version ?? 1;
+  const keys = projectionKeys(version, prefix);
+  const tx = redis.multi();
+  if (seed.version !== undefined) tx.set(versionPointerKey(prefix), String(version));
+  for (const { id, name, score } of seed.spenders ?? []) {
+    tx.zadd(keys.spenders, score, String(id)).hset(keys.userNames, String(id), name);
+  }
+  for (const { id, name, score } of seed.bestSellers ?? []) {
+    tx.zadd(keys.bestSellers, score, String(id)).hset(keys.productNames, String(id), name);
+  }
+  if (seed.dataAsOf) tx.hset(keys.meta, 'data_as_of', seed.dataAsOf, 'applied_events', '1');
+  await tx.exec();
+}
+
+/** Removes every key this run wrote under its own prefix (never a FLUSH of the shared Redis). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  for (let round = 0; round < 1_000; round++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') return;
+  }
+}
+
+/** Reads a counter from an instance's /metrics, as Prometheus would. */
+export async function counterValue(server: ReportsServer, name: string, labels: Record<string, string> = {}) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((row) => row.startsWith(`${name}{`) && wanted.every((label) => row.includes(label)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** Polls `probe` until it returns a value (bounded): only for observing time-based expiry in a store. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
