@@ -18,6 +18,7 @@ import { connect, type ChannelModel } from 'amqplib';
 import type { Logger } from '@store/observability';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { EventHub } from './events';
+import { Sleeper } from './sleeper';
 
 export type ConnectedHook = (model: ChannelModel) => Promise<void>;
 
@@ -54,7 +55,7 @@ export class AmqpConnection {
   private ready = false;
   private closing = false;
   private loop?: Promise<void>;
-  private wakeUp?: () => void;
+  private readonly sleeper = new Sleeper();
 
   constructor(private readonly options: AmqpConnectionOptions) {
     this.logger = options.logger.child({ component: 'amqp-connection' });
@@ -125,8 +126,9 @@ export class AmqpConnection {
   /** Graceful shutdown: stops reconnecting and closes the connection (stop consumers before calling it). */
   async close(): Promise<void> {
     this.closing = true;
-    this.wakeUp?.();
-    for (const waiter of [...this.readyWaiters]) waiter.reject(new NotConnectedError('the AMQP connection is closed'));
+    this.sleeper.wakeAll();
+    for (const waiter of [...this.readyWaiters])
+      waiter.reject(new NotConnectedError('the AMQP connection is closed'));
     if (this.model) await closeQuietly(this.model);
     await this.loop;
   }
@@ -139,7 +141,7 @@ export class AmqpConnection {
       failures = wasUp ? 0 : failures + 1;
       const delayMs = backoffDelay(Math.max(0, failures - 1), this.backoff);
       this.logger.info({ delayMs, failures }, 'reconnecting to RabbitMQ after a delay');
-      await this.sleep(delayMs);
+      await this.sleeper.sleep(delayMs);
     }
   }
 
@@ -155,7 +157,8 @@ export class AmqpConnection {
       if (this.closing) throw new NotConnectedError('closed while connecting');
       this.model = model;
       for (let i = 0; i < this.hooks.length; i += 1) await this.hooks[i]!(model); // hooks added meanwhile run too
-      if (this.model !== model) throw new NotConnectedError('connection lost while running the connect hooks');
+      if (this.model !== model)
+        throw new NotConnectedError('connection lost while running the connect hooks');
       this.ready = true;
       for (const waiter of [...this.readyWaiters]) waiter.resolve();
       this.logger.info({ attempt }, 'connected to RabbitMQ');
@@ -195,30 +198,22 @@ export class AmqpConnection {
   private url(): string {
     try {
       const url = new URL(this.options.url);
-      if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 15));
+      if (!url.searchParams.has('heartbeat'))
+        url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 15));
       return url.toString();
     } catch {
       return this.options.url; // let amqplib report what is wrong with it
     }
   }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
-  }
 }
 
 async function closeQuietly(model: ChannelModel): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)));
+  const timedOut = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)),
+  );
   const outcome = await Promise.race([model.close().catch(() => 'failed' as const), timedOut]);
   clearTimeout(timer);
-  if (outcome === 'timeout') (model.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+  if (outcome === 'timeout')
+    (model.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }

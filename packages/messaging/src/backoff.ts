@@ -12,7 +12,11 @@ export interface BackoffOptions {
  *
  * @param attempt 0 for the first retry, 1 for the second, …
  */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const initial = Math.max(0, options.initialDelayMs);
   const cap = Math.max(initial, options.maxDelayMs);
   // 2 ** 31 already exceeds any sane cap; clamping the exponent keeps the maths finite.

@@ -5,7 +5,9 @@ const options = { initialDelayMs: 100, maxDelayMs: 5_000 };
 describe('backoffDelay', () => {
   test('When the attempts grow, then the delay doubles from the initial delay', () => {
     const noJitter = () => 1;
-    expect([0, 1, 2, 3].map((attempt) => backoffDelay(attempt, options, noJitter))).toEqual([100, 200, 400, 800]);
+    expect([0, 1, 2, 3].map((attempt) => backoffDelay(attempt, options, noJitter))).toEqual([
+      100, 200, 400, 800,
+    ]);
   });
 
   test('When many attempts failed, then the delay stays at the cap', () => {

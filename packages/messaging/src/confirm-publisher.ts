@@ -8,60 +8,23 @@
  * after a reconnect the next publish simply opens a new one; while disconnected, publish fails at once
  * ('not-connected') instead of buffering: the outbox row is the buffer.
  */
-import type { ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from '@store/observability';
 import { AmqpConnection, NotConnectedError } from './amqp-connection';
+import { drainOrClose, openConfirmChannel, type ConfirmChannelState } from './confirm-channel';
 import { EventHub } from './events';
-import { PendingConfirms } from './pending-confirms';
-import { PublishError, type PublishFailureReason } from './publish-error';
-
-export interface PublishOptions {
-  messageId: string;
-  type?: string;
-  headers?: Record<string, unknown>;
-  /** AMQP timestamp, in seconds since the epoch (defaults to now). */
-  timestamp?: number;
-  contentType?: string;
-  correlationId?: string;
-}
-
-export interface OutgoingMessage extends PublishOptions {
-  exchange: string;
-  routingKey: string;
-  content: Buffer;
-}
-
-export interface PublisherEvents {
-  'publish-confirmed': { messageId: string; exchange: string; routingKey: string; durationMs: number };
-  'publish-failed': {
-    messageId: string;
-    exchange: string;
-    routingKey: string;
-    reason: PublishFailureReason;
-    error: PublishError;
-  };
-}
+import {
+  PublishBatchError,
+  PublishError,
+  type OutgoingMessage,
+  type PublisherEvents,
+  type PublishFailureReason,
+  type PublishOptions,
+} from './publish-types';
 
 export interface ConfirmPublisherOptions {
   logger: Logger;
+  /** How long a publish waits for its confirm before it rejects with reason 'timeout' (default 10 s). */
   confirmTimeoutMs?: number;
-}
-
-export class PublishBatchError extends Error {
-  override readonly name = 'PublishBatchError';
-
-  constructor(
-    readonly confirmed: string[],
-    readonly failed: PublishError[],
-  ) {
-    super(`${failed.length} of ${confirmed.length + failed.length} messages were not confirmed`);
-  }
-}
-
-interface ChannelState {
-  channel: ConfirmChannel;
-  pending: PendingConfirms;
-  drained: Promise<void>;
 }
 
 export class ConfirmPublisher {
@@ -69,8 +32,8 @@ export class ConfirmPublisher {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logger: Logger;
   private readonly confirmTimeoutMs: number;
-  private state?: ChannelState;
-  private opening?: Promise<ChannelState>;
+  private state?: ConfirmChannelState;
+  private opening?: Promise<ConfirmChannelState>;
   private closed = false;
 
   readonly on = this.events.on.bind(this.events);
@@ -82,6 +45,11 @@ export class ConfirmPublisher {
   ) {
     this.logger = options.logger.child({ component: 'confirm-publisher' });
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
+  }
+
+  /** Messages published on the current channel and not yet confirmed (e.g. for a gauge). */
+  get pendingConfirms(): number {
+    return this.state?.closed === false ? this.state.pending.size : 0;
   }
 
   /** Persistent and mandatory; resolves only once the broker has confirmed the message. */
@@ -99,9 +67,11 @@ export class ConfirmPublisher {
         this.publish(exchange, routingKey, content, options),
       ),
     );
-    const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as PublishError] : []));
+    const failed = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [outcome.reason as PublishError] : [],
+    );
     if (failed.length === 0) return;
-    const confirmed = messages.filter((_message, i) => outcomes[i]!.status === 'fulfilled').map((m) => m.messageId);
+    const confirmed = messages.filter((_m, i) => outcomes[i]!.status === 'fulfilled').map((m) => m.messageId);
     throw new PublishBatchError(confirmed, failed);
   }
 
@@ -109,94 +79,78 @@ export class ConfirmPublisher {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
-    await this.state?.channel.close().catch(() => undefined);
+    if (this.state && !this.state.closed) await this.state.channel.close().catch(() => undefined);
   }
 
-  private async send(exchange: string, routingKey: string, content: Buffer, options: PublishOptions): Promise<void> {
+  private async send(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: PublishOptions,
+  ): Promise<void> {
     const { messageId } = options;
     const startedAt = performance.now();
+    const failure = (reason: PublishFailureReason, cause?: unknown) =>
+      new PublishError(
+        reason,
+        messageId,
+        `${reason === 'nack' ? 'the broker nacked' : 'the channel closed before confirming'} ${messageId}`,
+        { cause },
+      );
     try {
       if (this.closed) throw new PublishError('publisher-closed', messageId, 'the publisher is closed');
       const state = await this.openChannel();
       await state.drained;
       const { id, settled } = state.pending.track(messageId);
       try {
+        const properties = {
+          persistent: true,
+          mandatory: true,
+          contentType: options.contentType ?? 'application/json',
+          messageId,
+          type: options.type,
+          headers: options.headers,
+          timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+          correlationId: options.correlationId,
+        };
         const written = state.channel.publish(
           exchange,
           routingKey,
           content,
-          {
-            persistent: true,
-            mandatory: true,
-            contentType: options.contentType ?? 'application/json',
-            messageId,
-            type: options.type,
-            headers: options.headers,
-            timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
-            correlationId: options.correlationId,
-          },
+          properties,
           (error: Error | null) => {
             if (!error) state.pending.confirm(id);
-            else state.pending.fail(id, failure(error.message === 'message nacked' ? 'nack' : 'channel-closed'));
+            else
+              state.pending.fail(id, failure(error.message === 'message nacked' ? 'nack' : 'channel-closed'));
           },
         );
-        // The socket buffer is full: the message is queued, but later ones wait for 'drain' (back-pressure).
+        // The socket buffer is full: this message is queued, the next ones wait for 'drain'.
         if (!written) state.drained = drainOrClose(state.channel);
       } catch (error) {
         state.pending.fail(id, failure('channel-closed', error)); // amqplib throws once the channel is closed
       }
       await settled;
-      this.events.emit('publish-confirmed', { messageId, exchange, routingKey, durationMs: performance.now() - startedAt });
+      const durationMs = performance.now() - startedAt;
+      this.events.emit('publish-confirmed', { messageId, exchange, routingKey, durationMs });
     } catch (caught) {
       const error = toPublishError(caught, messageId);
-      this.logger.warn({ err: error, messageId, exchange, routingKey, reason: error.reason }, 'publish not confirmed');
+      this.logger.warn({ err: error, messageId, exchange, routingKey }, 'publish not confirmed');
       this.events.emit('publish-failed', { messageId, exchange, routingKey, reason: error.reason, error });
       throw error;
     }
-
-    function failure(reason: PublishFailureReason, cause?: unknown): PublishError {
-      const what = reason === 'nack' ? 'the broker nacked' : 'the channel closed before confirming';
-      return new PublishError(reason, messageId, `${what} message ${messageId}`, { cause });
-    }
   }
 
-  private openChannel(): Promise<ChannelState> {
-    if (this.state) return Promise.resolve(this.state);
+  private openChannel(): Promise<ConfirmChannelState> {
+    if (this.state && !this.state.closed) return Promise.resolve(this.state);
     this.opening ??= this.createChannel().finally(() => (this.opening = undefined));
     return this.opening;
   }
 
-  private async createChannel(): Promise<ChannelState> {
+  private async createChannel(): Promise<ConfirmChannelState> {
     const model = this.connection.channelModel;
     if (!model) throw new NotConnectedError('not connected to RabbitMQ');
-    const channel = await model.createConfirmChannel();
-    const state: ChannelState = { channel, pending: new PendingConfirms(this.confirmTimeoutMs), drained: Promise.resolve() };
-    const failAll = (cause?: Error) =>
-      state.pending.failAll(
-        (messageId) =>
-          new PublishError('channel-closed', messageId, `the channel closed before confirming ${messageId}`, { cause }),
-      );
-    channel.on('return', (message: Message) => this.onReturn(state, message));
-    channel.on('error', (error: Error) => {
-      this.logger.warn({ err: error }, 'confirm channel error');
-      failAll(error);
-    });
-    // prepend: fail the pending publishes with our reason before amqplib's own 'close' listener calls back.
-    channel.prependListener('close', () => {
-      if (this.state === state) this.state = undefined;
-      failAll();
-    });
-    this.state = state;
-    return state;
-  }
-
-  private onReturn(state: ChannelState, message: Message): void {
-    const messageId = String(message.properties.messageId);
-    const { exchange, routingKey } = message.fields;
-    const error = new PublishError('unroutable', messageId, `no queue is bound for ${routingKey} on ${exchange}`);
-    if (!state.pending.failByMessageId(messageId, error)) {
-      this.logger.warn({ messageId, exchange, routingKey }, 'a message came back unroutable after it had ended');
-    }
+    this.state = await openConfirmChannel(model, this.confirmTimeoutMs, this.logger);
+    return this.state;
   }
 }
 
@@ -204,17 +158,7 @@ function toPublishError(error: unknown, messageId: string): PublishError {
   if (error instanceof PublishError) return error;
   if (error instanceof NotConnectedError) return new PublishError('not-connected', messageId, error.message);
   const message = error instanceof Error ? error.message : String(error);
-  return new PublishError('channel-closed', messageId, `could not open a confirm channel: ${message}`, { cause: error });
-}
-
-function drainOrClose(channel: ConfirmChannel): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      channel.off('drain', done);
-      channel.off('close', done);
-      resolve();
-    };
-    channel.on('drain', done);
-    channel.on('close', done);
+  return new PublishError('channel-closed', messageId, `could not open a confirm channel: ${message}`, {
+    cause: error,
   });
 }

@@ -10,47 +10,24 @@
  * - after a reconnect (connection hook) or a channel-only close (timer) the consumer subscribes again.
  * Handlers must be idempotent: a message whose ack was lost with its channel is delivered again.
  */
-import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_REASON_HEADER } from '@store/contracts';
+import { DEAD_LETTER_EXCHANGE } from '@store/contracts';
 import type { Logger } from '@store/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ConfirmPublisher } from './confirm-publisher';
+import {
+  DEFAULT_PREFETCH,
+  MAX_PREFETCH,
+  messageInfo,
+  type ConsumerEvents,
+  type ConsumerOptions,
+} from './consumer-types';
+import { republishAsDeadLetter, type DeadLetterTarget } from './dead-letter';
 import { EventHub } from './events';
 import { poisonReason } from './poison';
+import { settleWithin, Sleeper } from './sleeper';
 import { deadLetterRoutingKey } from './topology';
-
-export interface ConsumerOptions<T> {
-  queue: string;
-  /** Throws for a message that can never be handled (poison). See jsonMessageParser. */
-  parse: (raw: ConsumeMessage) => T;
-  handle: (message: T, raw: ConsumeMessage) => Promise<void>;
-  logger: Logger;
-  /** Unacked messages in flight at once, 1..MAX_PREFETCH (default 50). */
-  prefetch?: number;
-  retry?: Partial<BackoffOptions>;
-  deadLetterExchange?: string;
-  /** Defaults to deadLetterRoutingKey(queue), as declareTopology binds it. */
-  deadLetterRoutingKey?: string;
-  confirmTimeoutMs?: number;
-}
-
-export interface MessageInfo {
-  messageId?: string;
-  routingKey: string;
-  redelivered: boolean;
-}
-
-export interface ConsumerEvents {
-  ack: MessageInfo & { attempts: number; durationMs: number };
-  'dead-letter': MessageInfo & { reason: string; via: 'republish' | 'nack' };
-  retry: MessageInfo & { attempt: number; delayMs: number; error: unknown };
-  error: Partial<MessageInfo> & { stage: 'subscribe' | 'ack' | 'dead-letter'; error: unknown };
-}
-
-export const DEFAULT_PREFETCH = 50;
-export const MAX_PREFETCH = 1_000;
 
 interface Session {
   model: ChannelModel;
@@ -59,7 +36,10 @@ interface Session {
   closed: boolean;
 }
 
-export async function startConsumer<T>(connection: AmqpConnection, options: ConsumerOptions<T>): Promise<Consumer<T>> {
+export async function startConsumer<T>(
+  connection: AmqpConnection,
+  options: ConsumerOptions<T>,
+): Promise<Consumer<T>> {
   const consumer = new Consumer(connection, options);
   await connection.onConnected(consumer.subscribeHook);
   return consumer;
@@ -68,11 +48,12 @@ export async function startConsumer<T>(connection: AmqpConnection, options: Cons
 export class Consumer<T> {
   private readonly events = new EventHub<ConsumerEvents>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly wakers = new Set<() => void>();
+  private readonly sleeper = new Sleeper();
   private readonly logger: Logger;
   private readonly retry: BackoffOptions;
   private readonly prefetch: number;
   private readonly deadLetters: ConfirmPublisher;
+  private readonly deadLetterTarget: DeadLetterTarget;
   private session?: Session;
   private subscribing: Promise<void> = Promise.resolve();
   private resubscribeTimer?: NodeJS.Timeout;
@@ -97,7 +78,15 @@ export class Consumer<T> {
     }
     this.logger = options.logger.child({ component: 'consumer', queue: options.queue });
     this.retry = { initialDelayMs: 200, maxDelayMs: 30_000, ...options.retry };
-    this.deadLetters = new ConfirmPublisher(connection, { logger: options.logger, confirmTimeoutMs: options.confirmTimeoutMs });
+    this.deadLetters = new ConfirmPublisher(connection, {
+      logger: options.logger,
+      confirmTimeoutMs: options.confirmTimeoutMs,
+    });
+    this.deadLetterTarget = {
+      exchange: options.deadLetterExchange ?? DEAD_LETTER_EXCHANGE,
+      routingKey: options.deadLetterRoutingKey ?? deadLetterRoutingKey(options.queue),
+      queue: options.queue,
+    };
   }
 
   /** The channel consuming right now (diagnostics and tests). */
@@ -125,12 +114,10 @@ export class Consumer<T> {
     await this.subscribing.catch(() => undefined);
     const session = this.session;
     if (session && !session.closed) await session.channel.cancel(session.consumerTag).catch(() => undefined);
-    for (const wake of [...this.wakers]) wake();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
-    clearTimeout(timer);
-    if (this.inFlight.size > 0) this.logger.warn({ inFlight: this.inFlight.size }, 'stopped with handlers still running');
+    this.sleeper.wakeAll();
+    if (!(await settleWithin(this.inFlight, timeoutMs))) {
+      this.logger.warn({ inFlight: this.inFlight.size }, 'stop timed out with handlers still running');
+    }
     if (session && !session.closed) await session.channel.close().catch(() => undefined);
     await this.deadLetters.close();
     this.logger.info('consumer stopped');
@@ -156,7 +143,7 @@ export class Consumer<T> {
 
   private onChannelClosed(session: Session, attempt = 0): void {
     session.closed = true;
-    for (const wake of [...this.wakers]) wake();
+    this.sleeper.wakeAll();
     if (this.session !== session || this.stopping) return;
     this.session = undefined;
     // A channel can die alone (e.g. a bad ack): resubscribe on the same connection. If the connection died
@@ -195,17 +182,24 @@ export class Consumer<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.options.handle(message, raw);
-        this.ack(session, raw, () => ({ ...info, attempts: attempt, durationMs: performance.now() - startedAt }));
+        this.ack(session, raw, () => ({
+          ...info,
+          attempts: attempt,
+          durationMs: performance.now() - startedAt,
+        }));
         return;
       } catch (error) {
         if (session.closed || this.stopping) {
-          this.logger.warn({ err: error, ...info }, 'handler failed while closing; left unacked for redelivery');
+          this.logger.warn(
+            { err: error, ...info },
+            'handler failed while closing; left unacked for redelivery',
+          );
           return;
         }
         const delayMs = backoffDelay(attempt - 1, this.retry);
         this.logger.warn({ err: error, ...info, attempt, delayMs }, 'handler failed; retrying');
         this.events.emit('retry', { ...info, attempt, delayMs, error });
-        await this.sleep(delayMs);
+        await this.sleeper.sleep(delayMs);
         if (session.closed || this.stopping) return; // unacked: the broker redelivers it
       }
     }
@@ -228,29 +222,13 @@ export class Consumer<T> {
 
   private async deadLetter(session: Session, raw: ConsumeMessage, reason: string): Promise<void> {
     const info = messageInfo(raw);
-    const { properties, fields, content } = raw;
-    const exchange = this.options.deadLetterExchange ?? DEAD_LETTER_EXCHANGE;
-    const routingKey = this.options.deadLetterRoutingKey ?? deadLetterRoutingKey(this.options.queue);
     this.logger.warn({ ...info, reason }, 'poison message; dead-lettering it');
     try {
-      await this.deadLetters.publish(exchange, routingKey, content, {
-        messageId: info.messageId ?? `dead-letter-${randomUUID()}`,
-        type: properties.type as string | undefined,
-        contentType: (properties.contentType as string | undefined) ?? 'application/octet-stream',
-        correlationId: properties.correlationId as string | undefined,
-        timestamp: properties.timestamp as number | undefined,
-        headers: {
-          ...properties.headers,
-          [DEAD_LETTER_REASON_HEADER]: reason,
-          'x-original-exchange': fields.exchange,
-          'x-original-routing-key': fields.routingKey,
-          'x-original-queue': this.options.queue,
-        },
-      });
+      await republishAsDeadLetter(this.deadLetters, this.deadLetterTarget, raw, reason);
     } catch (error) {
       this.events.emit('error', { ...info, stage: 'dead-letter', error });
       if (session.closed) return; // redelivered, and dead-lettered again then
-      session.channel.nack(raw, false, false);
+      session.channel.nack(raw, false, false); // RabbitMQ dead-letters it, without the reason header
       this.events.emit('dead-letter', { ...info, reason, via: 'nack' });
       return;
     }
@@ -258,25 +236,4 @@ export class Consumer<T> {
     this.ack(session, raw);
     this.events.emit('dead-letter', { ...info, reason, via: 'republish' });
   }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
-  }
-}
-
-function messageInfo(raw: ConsumeMessage): MessageInfo {
-  const messageId = raw.properties.messageId as unknown;
-  return {
-    messageId: typeof messageId === 'string' ? messageId : undefined,
-    routingKey: raw.fields.routingKey,
-    redelivered: raw.fields.redelivered,
-  };
 }

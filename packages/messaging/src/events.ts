@@ -20,8 +20,8 @@ export class EventHub<Events extends object> {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   emit<K extends keyof Events>(event: K, info: Events[K]): void {
@@ -51,6 +51,7 @@ export class EventHub<Events extends object> {
         off();
         reject(new Error(`timed out after ${timeoutMs} ms waiting for '${String(event)}'`));
       }, timeoutMs);
+      timer.unref(); // a forgotten waitFor must not keep the process alive
       const off = this.on(event, (info) => {
         if (!predicate(info)) return;
         clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { PublishError } from './publish-error';
+import { PublishError } from './publish-types';
 
 interface Entry {
   messageId: string;
@@ -29,7 +29,11 @@ export class PendingConfirms {
       const timer = setTimeout(() => {
         this.fail(
           id,
-          new PublishError('timeout', messageId, `no publisher confirm within ${this.timeoutMs} ms for ${messageId}`),
+          new PublishError(
+            'timeout',
+            messageId,
+            `no publisher confirm within ${this.timeoutMs} ms for ${messageId}`,
+          ),
         );
       }, this.timeoutMs);
       this.entries.set(id, { messageId, resolve, reject, timer });

@@ -1,5 +1,5 @@
 import { PendingConfirms } from './pending-confirms';
-import { PublishError } from './publish-error';
+import { PublishError } from './publish-types';
 
 const rejectionOf = async (promise: Promise<unknown>): Promise<PublishError> => {
   try {

@@ -34,7 +34,9 @@ export function jsonMessageParser<T>(schema: SafeParser<T>): (raw: Message) => T
     }
     const result = schema.safeParse(data);
     if (result.success) return result.data;
-    const issues = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new PoisonMessageError(`invalid message: ${issues.join('; ')}`);
   };
 }

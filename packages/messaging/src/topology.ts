@@ -1,5 +1,11 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, EXCHANGE, PROJECTOR_QUEUE, ROUTING_KEYS } from '@store/contracts';
+import {
+  DEAD_LETTER_EXCHANGE,
+  DEAD_LETTER_QUEUE,
+  EXCHANGE,
+  PROJECTOR_QUEUE,
+  ROUTING_KEYS,
+} from '@store/contracts';
 
 export interface TopologyOptions {
   projectorQueue?: string;
@@ -52,7 +58,11 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
   }
 
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
-  await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, topology.deadLetterRoutingKey);
+  await channel.bindQueue(
+    topology.deadLetterQueue,
+    topology.deadLetterExchange,
+    topology.deadLetterRoutingKey,
+  );
   return topology;
 }
 

@@ -5,7 +5,8 @@ import { AmqpConnection } from '../src';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-export const testLogger = (): Logger => createLogger('messaging-test', { level: process.env.LOG_LEVEL ?? 'silent' });
+export const testLogger = (): Logger =>
+  createLogger('messaging-test', { level: process.env.LOG_LEVEL ?? 'silent' });
 
 /** Queue and exchange names owned by one test run. */
 export const uniqueName = (prefix: string): string => `test.${prefix}.${randomUUID().slice(0, 12)}`;
@@ -76,4 +77,11 @@ export class BrokerAdmin {
     for (const exchange of this.exchanges) await this.channel.deleteExchange(exchange);
     await this.model.close();
   }
+}
+
+/** A promise with its resolve exposed: handlers in the tests wait on it to hold a message in flight. */
+export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (open = resolve));
+  return { promise, open };
 }

@@ -1,0 +1,142 @@
+import type { Message } from 'amqplib';
+import { storeEventSchema, type StoreEvent } from '@store/contracts';
+import {
+  AmqpConnection,
+  ConfirmPublisher,
+  jsonMessageParser,
+  NotConnectedError,
+  startConsumer,
+  type Consumer,
+  type ConsumerOptions,
+  type Topology,
+} from '../src';
+import { orderCreated, ownTopology, publishEvent } from './fixtures';
+import { AMQP_URL, BrokerAdmin, connectedManager, destroySocket, gate, testLogger } from './helpers';
+
+describe('consumer recovery', () => {
+  let admin: BrokerAdmin;
+  let publishing: AmqpConnection;
+  let consuming: AmqpConnection;
+  let publisher: ConfirmPublisher;
+  let topology: Topology;
+  let consumer: Consumer<StoreEvent> | undefined;
+
+  const consume = async (handle: ConsumerOptions<StoreEvent>['handle']) => {
+    consumer = await startConsumer(consuming, {
+      queue: topology.projectorQueue,
+      deadLetterExchange: topology.deadLetterExchange,
+      parse: jsonMessageParser(storeEventSchema),
+      handle,
+      logger: testLogger(),
+      retry: { initialDelayMs: 10, maxDelayMs: 40 },
+    });
+    return consumer;
+  };
+
+  beforeAll(async () => {
+    admin = await BrokerAdmin.open();
+    // Publisher and consumer on separate connections, so killing the consumer's leaves publishing alone.
+    publishing = await connectedManager('messaging-test-publisher');
+    consuming = await connectedManager('messaging-test-consumer');
+    publisher = new ConfirmPublisher(publishing, { logger: testLogger() });
+  });
+
+  beforeEach(async () => {
+    topology = await ownTopology(admin);
+  });
+
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+  });
+
+  afterAll(async () => {
+    await publisher.close();
+    await publishing.close();
+    await consuming.close();
+    await admin.close();
+  });
+
+  test("When the consumer's channel dies before the ack, then the broker redelivers and the message is handled again", async () => {
+    const event = orderCreated();
+    const firstCall = gate();
+    const neverReleased = gate();
+    const calls: boolean[] = [];
+    const running = await consume(async (_message, raw) => {
+      calls.push(raw.fields.redelivered);
+      if (!raw.fields.redelivered) {
+        firstCall.open();
+        await neverReleased.promise; // crashes before finishing, as far as the broker can tell
+      }
+    });
+    const redeliveredAck = running.waitFor(
+      'ack',
+      (info) => info.messageId === event.event_id && info.redelivered,
+    );
+    await publishEvent(publisher, topology, event);
+    await firstCall.promise;
+
+    // An ack of an unknown delivery tag makes RabbitMQ close the channel (406 PRECONDITION_FAILED).
+    running.channel!.ack({ fields: { deliveryTag: 999_999 } } as Message);
+
+    await redeliveredAck;
+    expect(calls).toEqual([false, true]);
+    neverReleased.open(); // the first attempt ends now: its channel is gone, so it must not ack anything
+    await running.stop();
+    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+  });
+
+  test('When the connection is lost, then the manager reconnects and the consumer handles new and unacked messages', async () => {
+    const inFlight = orderCreated();
+    const started = gate();
+    const hold = gate();
+    const handled: Array<[string, boolean]> = [];
+    const running = await consume(async (message, raw) => {
+      handled.push([message.event_id, raw.fields.redelivered]);
+      if (message.event_id === inFlight.event_id && !raw.fields.redelivered) {
+        started.open();
+        await hold.promise; // held while the connection dies
+      }
+    });
+    await publishEvent(publisher, topology, inFlight);
+    await started.promise;
+
+    const disconnected = consuming.waitFor('disconnected');
+    const reconnected = consuming.waitFor('connected');
+    const redelivered = running.waitFor('ack', (info) => info.messageId === inFlight.event_id);
+    destroySocket(consuming);
+    await disconnected;
+    expect(consuming.isConnected()).toBe(false);
+    await reconnected;
+    expect(consuming.isConnected()).toBe(true);
+    await expect(redelivered).resolves.toMatchObject({ redelivered: true });
+    hold.open(); // the first attempt finishes on its dead channel: no ack, no error
+
+    const after = orderCreated();
+    const acked = running.waitFor('ack', (info) => info.messageId === after.event_id);
+    await publishEvent(publisher, topology, after);
+    await acked;
+    expect(handled).toEqual([
+      [inFlight.event_id, false],
+      [inFlight.event_id, true],
+      [after.event_id, false],
+    ]);
+  });
+});
+
+describe('AmqpConnection without a broker', () => {
+  test('When the broker cannot be reached, then waitUntilConnected rejects, failures are reported, and close() stops retrying', async () => {
+    const connection = new AmqpConnection({
+      url: AMQP_URL.replace(/:\d+$/, ':1'),
+      logger: testLogger(),
+      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
+    });
+    const failure = connection.waitFor('error');
+    connection.start();
+    await expect(connection.waitUntilConnected(300)).rejects.toBeInstanceOf(NotConnectedError);
+    await expect(failure).resolves.toMatchObject({ error: expect.any(Error) });
+    expect(connection.isConnected()).toBe(false);
+    await connection.close();
+    await expect(connection.waitUntilConnected(100)).rejects.toBeInstanceOf(NotConnectedError);
+  });
+});
