@@ -25,9 +25,9 @@ export async function start(config: Config, logger: Logger = createLogger('proje
   const metrics = createProjectorMetrics(registry);
   const stores = openStores(config, logger);
   const amqp = new AmqpConnection({ url: config.AMQP_URL, logger, name: 'projector' });
-  const writer = stores.projection;
-  const consumer = await startOrderEventsConsumer(amqp, config, { writer, metrics, logger });
+  const consumer = await startOrderEventsConsumer(amqp, config, stores.projection, { metrics, logger });
   amqp.start();
+  await amqp.waitUntilConnected(config.STARTUP_TIMEOUT_MS);
   const actions = createProjectorActions(config, stores, metrics, logger);
   const readiness = { ...stores.readiness, rabbitmq: consumingCheck(amqp, consumer) };
   const server = await startHttpServer(config, { logger, registry, readiness, actions });

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { DEAD_LETTER_QUEUE, DEFAULT_KEY_PREFIX, PROJECTOR_QUEUE } from '@store/contracts';
+import { env, loadConfig } from '@store/service-kit';
+
+const schema = z.object({
+  HOST: env.string('127.0.0.1'),
+  PORT: env.port(5201),
+  REDIS_URL: env.string('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: env.string(DEFAULT_KEY_PREFIX),
+  AMQP_URL: env.string('amqp://guest:guest@127.0.0.1:5672'),
+  PROJECTOR_QUEUE: env.string(PROJECTOR_QUEUE),
+  DEAD_LETTER_QUEUE: env.string(DEAD_LETTER_QUEUE),
+  PREFETCH: env.int(50, 1),
+  /** Cap of the backoff between attempts of a message whose handler fails (Redis down). */
+  RETRY_MAX_DELAY_MS: env.int(30_000, 10),
+  MYSQL_HOST: env.string('127.0.0.1'),
+  MYSQL_PORT: env.port(3306),
+  MYSQL_USER: env.string('root'),
+  MYSQL_PASSWORD: z.string().default(''),
+  MYSQL_DATABASE: env.string('store_manager'),
+  MYSQL_POOL_MAX: env.int(5, 1),
+  /** 0 turns the periodic check off; GET /admin/reconcile still works. */
+  RECONCILE_INTERVAL_SECONDS: env.int(30),
+  /**
+   * Dedup keys expire so Redis does not grow with every event forever. 30 days is far longer than any
+   * redelivery window (broker redelivery, relay retries, a replay); 0 keeps them for ever.
+   */
+  DEDUP_TTL_SECONDS: env.int(30 * 24 * 3600),
+  /** start() fails if RabbitMQ cannot be reached this soon (the supervisor restarts the process). */
+  STARTUP_TIMEOUT_MS: env.int(30_000, 100),
+  REBUILD_BATCH_SIZE: env.int(500, 1),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(schema, source);

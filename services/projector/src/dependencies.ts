@@ -1,0 +1,48 @@
+import { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import type { Logger } from '@store/observability';
+import type { ReadinessChecks } from '@store/service-kit';
+import type { Config } from './config';
+import { createMysqlPool } from './data-access/mysql-pool';
+import { MysqlTotalsRepository } from './data-access/mysql-totals.repository';
+import { OutboxLogRepository } from './data-access/outbox-log.repository';
+import { ProjectionTotalsStore } from './data-access/projection-totals.store';
+import { ProjectionStore } from './data-access/projection.store';
+
+export interface Stores {
+  redis: Redis;
+  pool: Pool;
+  projection: ProjectionStore;
+  projectionTotals: ProjectionTotalsStore;
+  mysqlTotals: MysqlTotalsRepository;
+  outboxLog: OutboxLogRepository;
+  readiness: ReadinessChecks;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis and MySQL clients and the stores built on them. Redis commands fail fast while Redis is away
+ * (one retry, no endless offline queue) so the consumer's handler throws and the runner retries the message
+ * later instead of holding it in memory.
+ */
+export function openStores(config: Config, logger: Logger): Stores {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis error'));
+  const pool = createMysqlPool(config);
+  return {
+    redis,
+    pool,
+    projection: new ProjectionStore(redis, config.REDIS_KEY_PREFIX, config.DEDUP_TTL_SECONDS),
+    projectionTotals: new ProjectionTotalsStore(redis, config.REDIS_KEY_PREFIX),
+    mysqlTotals: new MysqlTotalsRepository(pool),
+    outboxLog: new OutboxLogRepository(pool),
+    readiness: {
+      redis: () => redis.ping(),
+      mysql: () => pool.query('SELECT 1'),
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+      await pool.end();
+    },
+  };
+}

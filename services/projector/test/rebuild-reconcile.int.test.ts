@@ -1,0 +1,115 @@
+import { openStores } from '../src/dependencies';
+import { apply } from '../src/domain/projection';
+import { rebuildProjection, RebuildInProgressError } from '../src/domain/rebuild.use-case';
+import { reconcile } from '../src/domain/reconcile.use-case';
+import {
+  silentLogger,
+  createProduct,
+  createUser,
+  deleteOrder,
+  deletePrefix,
+  line,
+  placeOrder,
+  scores,
+  testConfig,
+} from './helpers';
+
+describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', () => {
+  const config = testConfig({ REBUILD_BATCH_SIZE: '7' });
+  const logger = silentLogger();
+  const stores = openStores(config, logger);
+  const rebuild = () =>
+    rebuildProjection({
+      log: stores.outboxLog,
+      target: stores.projection,
+      logger,
+      batchSize: config.REBUILD_BATCH_SIZE,
+    });
+  const check = (userIds: number[], productIds: number[]) =>
+    reconcile({ mysql: stores.mysqlTotals, projection: stores.projectionTotals }, { userIds, productIds });
+
+  let users: { id: number; name: string }[];
+  let products: { id: number; name: string }[];
+
+  beforeAll(async () => {
+    users = [await createUser(stores.pool), await createUser(stores.pool)];
+    products = [await createProduct(stores.pool, 1_999), await createProduct(stores.pool, 575)];
+  });
+
+  afterAll(async () => {
+    await deletePrefix(stores.redis, config.REDIS_KEY_PREFIX);
+    await stores.close();
+  });
+
+  const prices = [1_999, 575];
+  const lineOf = (index: 0 | 1, quantity: number) => {
+    const product = products[index]!;
+    return { ...line(product.id, quantity, prices[index]), name: product.name };
+  };
+
+  test('When the projection is wiped and rebuilt, then it equals what the outbox rows say', async () => {
+    const ada = users[0]!;
+    const alan = users[1]!;
+    const kept = await placeOrder(stores.pool, ada, [lineOf(0, 2), lineOf(1, 1), lineOf(0, 1)]);
+    const gone = await placeOrder(stores.pool, ada, [lineOf(1, 5)]);
+    await deleteOrder(stores.pool, gone);
+    await placeOrder(stores.pool, alan, [lineOf(1, 3)]);
+    await stores.projection.applyLive(apply(kept)); // some state before the wipe, which must not survive
+    await deletePrefix(stores.redis, config.REDIS_KEY_PREFIX);
+
+    const result = await rebuild();
+
+    expect(result).toMatchObject({ fromVersion: 1, toVersion: 2 });
+    const live = stores.projection.keys(2);
+    expect(await stores.redis.get(stores.projection.pointerKey)).toBe('2');
+    expect(await stores.redis.get(stores.projection.markerKey)).toBeNull();
+    expect(await scores(stores.redis, live.spenders, [ada.id, alan.id])).toEqual([3 * 1_999 + 575, 3 * 575]);
+    expect(
+      await scores(
+        stores.redis,
+        live.bestSellers,
+        products.map((p) => p.id),
+      ),
+    ).toEqual([3, 4]);
+    expect(await stores.redis.hget(live.userNames, String(ada.id))).toBe(ada.name);
+    expect(await stores.redis.hget(live.productNames, String(products[0]!.id))).toBe(products[0]!.name);
+  });
+
+  test('When a rebuild switches versions, then the old version keys are deleted', async () => {
+    const before = await stores.projection.readVersions();
+
+    const result = await rebuild();
+
+    expect(result.fromVersion).toBe(before.live);
+    expect(result.oldKeysDeleted).toBeGreaterThan(0);
+    const [, oldKeys] = await stores.redis.scan(
+      '0',
+      'MATCH',
+      `${config.REDIS_KEY_PREFIX}projection:\\{v${before.live}\\}:*`,
+      'COUNT',
+      10_000,
+    );
+    expect(oldKeys).toEqual([]);
+  });
+
+  test('When reconciled after a rebuild, then there is no drift; after tampering, the drift is reported', async () => {
+    const ids = { users: users.map((u) => u.id), products: products.map((p) => p.id) };
+    expect(await check(ids.users, ids.products)).toMatchObject({ mismatches: 0, absoluteDifference: 0 });
+
+    const { live } = await stores.projection.readVersions();
+    await stores.redis.zincrby(stores.projection.keys(live).bestSellers, 2, String(products[1]!.id));
+    const report = await check(ids.users, ids.products);
+
+    expect(report).toMatchObject({ mismatches: 1, absoluteDifference: 2, users: [] });
+    expect(report.products).toEqual([{ id: products[1]!.id, expected: 4, actual: 6 }]);
+  });
+
+  test('When a rebuild is already running, then a second one is refused', async () => {
+    const release = await stores.projection.acquireRebuildLock();
+    try {
+      await expect(rebuild()).rejects.toBeInstanceOf(RebuildInProgressError);
+    } finally {
+      await release?.();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { Redis } from 'ioredis';
+import { httpClient } from '@store/testing';
+import { start, type Projector } from '../src/main';
+import { TcpProxy, TestBroker } from './broker';
+import { deletePrefix, line, makeEvent, randomId, scores, silentLogger, testConfig } from './helpers';
+
+jest.setTimeout(45_000);
+
+describe('projector while Redis is unreachable (real Redis behind a local TCP proxy)', () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const proxy = new TcpProxy(redis.options.host ?? '127.0.0.1', redis.options.port ?? 6379);
+  let config: ReturnType<typeof testConfig>;
+  let projector: Projector;
+  let broker: TestBroker;
+
+  beforeAll(async () => {
+    await proxy.open();
+    config = testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    projector = await start(config, silentLogger());
+    broker = await TestBroker.open();
+  });
+
+  afterAll(async () => {
+    await projector.stop();
+    await proxy.cut();
+    await broker.close([config.PROJECTOR_QUEUE, config.DEAD_LETTER_QUEUE]);
+    await deletePrefix(redis, config.REDIS_KEY_PREFIX);
+    await redis.quit();
+  });
+
+  test('When Redis is down, then the event is retried and not acked; when Redis returns, then it is applied once', async () => {
+    const event = makeEvent('OrderCreated', [line(randomId(), 2, 750)]);
+    const acks: string[] = [];
+    projector.consumer.on('ack', (info) => acks.push(info.messageId ?? ''));
+    const retried = projector.consumer.waitFor('retry', (info) => info.messageId === event.event_id, 20_000);
+    const acked = projector.consumer.waitFor('ack', (info) => info.messageId === event.event_id, 30_000);
+
+    await proxy.cut();
+    broker.publish(config.PROJECTOR_QUEUE, event);
+    await retried;
+    expect(acks).not.toContain(event.event_id);
+    expect((await httpClient(projector.url).get('/health/ready')).status).toBe(503);
+    await proxy.open();
+    await acked;
+
+    const keys = projector.stores.projection.keys(1);
+    expect(await scores(redis, keys.spenders, [event.data.user_id])).toEqual([1_500]);
+    expect(await redis.hget(keys.meta, 'applied_events')).toBe('1');
+    expect(acks.filter((id) => id === event.event_id)).toHaveLength(1);
+  });
+});
