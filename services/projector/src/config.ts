@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEAD_LETTER_QUEUE, DEFAULT_KEY_PREFIX, PROJECTOR_QUEUE } from '@store/contracts';
+import { DEAD_LETTER_QUEUE, DEFAULT_KEY_PREFIX, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
 import { env, loadConfig } from '@store/service-kit';
 
 const schema = z.object({
@@ -8,6 +8,8 @@ const schema = z.object({
   REDIS_URL: env.string('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: env.string(DEFAULT_KEY_PREFIX),
   AMQP_URL: env.string('amqp://guest:guest@127.0.0.1:5672'),
+  /** Must match orders-write's EVENTS_EXCHANGE; tests and side-by-side stacks give each run its own. */
+  EVENTS_EXCHANGE: env.string(EXCHANGE),
   PROJECTOR_QUEUE: env.string(PROJECTOR_QUEUE),
   DEAD_LETTER_QUEUE: env.string(DEAD_LETTER_QUEUE),
   PREFETCH: env.int(50, 1),

@@ -25,7 +25,7 @@ export interface OrderEventsConsumerDeps {
  */
 export async function startOrderEventsConsumer(
   connection: AmqpConnection,
-  config: Pick<Config, 'PROJECTOR_QUEUE' | 'DEAD_LETTER_QUEUE' | 'PREFETCH' | 'RETRY_MAX_DELAY_MS'>,
+  config: Pick<Config, 'EVENTS_EXCHANGE' | 'PROJECTOR_QUEUE' | 'DEAD_LETTER_QUEUE' | 'PREFETCH' | 'RETRY_MAX_DELAY_MS'>,
   writer: ProjectionWriter,
   deps: OrderEventsConsumerDeps,
 ): Promise<Consumer<StoreEvent>> {
@@ -34,6 +34,7 @@ export async function startOrderEventsConsumer(
   // Registered before the consumer so that, on every (re)connect, the queue exists before we subscribe to it.
   await connection.onConnected(
     topologyHook({
+      exchange: config.EVENTS_EXCHANGE,
       projectorQueue: config.PROJECTOR_QUEUE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,
     }),
