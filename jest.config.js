@@ -16,7 +16,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'int',
-      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services}/*/test/**/*.int.test.ts',
+        '<rootDir>/test/system/**/*.int.test.ts',
+      ],
       globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
     },
     {

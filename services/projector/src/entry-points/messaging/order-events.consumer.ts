@@ -25,7 +25,10 @@ export interface OrderEventsConsumerDeps {
  */
 export async function startOrderEventsConsumer(
   connection: AmqpConnection,
-  config: Pick<Config, 'EVENTS_EXCHANGE' | 'PROJECTOR_QUEUE' | 'DEAD_LETTER_QUEUE' | 'PREFETCH' | 'RETRY_MAX_DELAY_MS'>,
+  config: Pick<
+    Config,
+    'EVENTS_EXCHANGE' | 'PROJECTOR_QUEUE' | 'DEAD_LETTER_QUEUE' | 'PREFETCH' | 'RETRY_MAX_DELAY_MS'
+  >,
   writer: ProjectionWriter,
   deps: OrderEventsConsumerDeps,
 ): Promise<Consumer<StoreEvent>> {
