@@ -7,6 +7,7 @@
  * Returns {-1} when pointer or marker moved since the caller read them (the caller re-reads and retries),
  * otherwise one entry per target version: 1 applied, 0 duplicate.
  * Increments arrive signed and as strings, so Lua never does arithmetic on money.
+ * The dedup key holds the time (epoch ms, Redis clock) the event was applied, so lag can be measured per event.
  */
 export const APPLY_EVENT_LUA = `
 local live = redis.call('GET', KEYS[1]) or '1'
@@ -14,14 +15,16 @@ local marker = redis.call('GET', KEYS[2]) or ''
 if live ~= ARGV[1] or marker ~= ARGV[2] then return {-1} end
 local ttl = tonumber(ARGV[3])
 local results = {}
+local clock = redis.call('TIME')
+local appliedAt = tostring(clock[1] * 1000 + math.floor(clock[2] / 1000))
 for base = 3, #KEYS, 6 do
   local spenders, best, userNames, productNames, meta, dedup =
     KEYS[base], KEYS[base + 1], KEYS[base + 2], KEYS[base + 3], KEYS[base + 4], KEYS[base + 5]
   local fresh
   if ttl > 0 then
-    fresh = redis.call('SET', dedup, ARGV[8], 'NX', 'EX', ttl)
+    fresh = redis.call('SET', dedup, appliedAt, 'NX', 'EX', ttl)
   else
-    fresh = redis.call('SET', dedup, ARGV[8], 'NX')
+    fresh = redis.call('SET', dedup, appliedAt, 'NX')
   end
   if not fresh then
     results[#results + 1] = 0
