@@ -12,7 +12,14 @@ module.exports = {
   // Per-project testTimeout is ignored by Jest 30, so the bound for the slow tiers is set here, for all.
   testTimeout: 60_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/src/**/*.unit.test.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/{packages,services}/*/src/**/*.unit.test.ts',
+        '<rootDir>/load/src/**/*.unit.test.ts',
+      ],
+    },
     {
       ...shared,
       displayName: 'int',

@@ -1,0 +1,62 @@
+import { Pool } from 'undici';
+import { summarize, type LatencySummary } from './stats';
+
+export interface LoadOptions {
+  url: string;
+  path: string;
+  connections: number;
+  durationMs: number;
+  /** A header whose values are counted (e.g. X-Cache or X-Gateway-Cache). */
+  countHeader?: string;
+}
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  headerValues: Record<string, number>;
+  errors: number;
+}
+
+/**
+ * Closed-loop load: `connections` clients on one keep-alive pool, each sending its next request when the previous
+ * answered, for a bounded time. Only loopback targets are meant (benchmarks of the local stack).
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const pool = new Pool(options.url, { connections: options.connections, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const headerValues: Record<string, number> = {};
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      try {
+        const response = await pool.request({ method: 'GET', path: options.path });
+        await response.body.dump();
+        latencies.push(performance.now() - sent);
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        if (options.countHeader) {
+          const value = String(response.headers[options.countHeader.toLowerCase()] ?? '(none)');
+          headerValues[value] = (headerValues[value] ?? 0) + 1;
+        }
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, client));
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return {
+    requests: latencies.length,
+    perSecond: latencies.length / elapsedSeconds,
+    latencyMs: summarize(latencies),
+    statuses,
+    headerValues,
+    errors,
+  };
+}
