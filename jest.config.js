@@ -11,6 +11,7 @@ const shared = {
 module.exports = {
   // Per-project testTimeout is ignored by Jest 30, so the bound for the slow tiers is set here, for all.
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
       ...shared,
