@@ -26,3 +26,33 @@ export const env = {
       .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
   string: (fallback: string) => z.string().min(1).default(fallback),
 };
+
+/** The MySQL variables every service reads (MYSQL_*), with defaults that work on this machine. */
+export const mysqlEnv = (poolMax: number) => ({
+  MYSQL_HOST: env.string('127.0.0.1'),
+  MYSQL_PORT: env.port(3306),
+  MYSQL_USER: env.string('root'),
+  MYSQL_PASSWORD: z.string().default(''),
+  MYSQL_DATABASE: env.string('store_manager'),
+  MYSQL_POOL_MAX: env.int(poolMax, 1),
+});
+
+type MysqlEnv = { [K in keyof ReturnType<typeof mysqlEnv>]: z.infer<ReturnType<typeof mysqlEnv>[K]> };
+
+export interface MysqlSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  poolMax: number;
+}
+
+export const mysqlSettings = (config: MysqlEnv): MysqlSettings => ({
+  host: config.MYSQL_HOST,
+  port: config.MYSQL_PORT,
+  user: config.MYSQL_USER,
+  password: config.MYSQL_PASSWORD,
+  database: config.MYSQL_DATABASE,
+  poolMax: config.MYSQL_POOL_MAX,
+});

@@ -4,3 +4,4 @@ export * from './health';
 export * from './http';
 export * from './lifecycle';
 export * from './validation';
+export * from './mysql-pool';

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { DEAD_LETTER_QUEUE, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
-import { env, loadConfig } from '@store/service-kit';
+import { env, loadConfig, mysqlEnv } from '@store/service-kit';
 
 const schema = z.object({
   HOST: env.string('127.0.0.1'),
   PORT: env.port(5001),
-  MYSQL_HOST: env.string('127.0.0.1'),
-  MYSQL_PORT: env.port(3306),
-  MYSQL_USER: env.string('root'),
-  MYSQL_PASSWORD: z.string().default(''),
-  MYSQL_DATABASE: env.string('store_manager'),
-  MYSQL_POOL_MAX: env.int(10, 1),
+  ...mysqlEnv(10),
   MIGRATE_ON_START: env.bool(true),
   AMQP_URL: env.string('amqp://guest:guest@127.0.0.1:5672'),
   /** `n-plus-one` exists only to reproduce the lab's N+1 experiment. */

@@ -1,4 +1,5 @@
 import { createLogger } from '@store/observability';
+import { mysqlSettings } from '@store/service-kit';
 import { readConfig } from './config';
 import { migrate, openDatabase } from './data-access/orm';
 
@@ -6,7 +7,7 @@ import { migrate, openDatabase } from './data-access/orm';
 async function main(): Promise<void> {
   const logger = createLogger('orders-write-migrate');
   const config = readConfig();
-  const orm = await openDatabase(databaseOptions(config));
+  const orm = await openDatabase(mysqlSettings(config));
   try {
     const applied = await migrate(orm);
     logger.info(
@@ -17,15 +18,6 @@ async function main(): Promise<void> {
     await orm.close();
   }
 }
-
-export const databaseOptions = (config: ReturnType<typeof readConfig>) => ({
-  host: config.MYSQL_HOST,
-  port: config.MYSQL_PORT,
-  user: config.MYSQL_USER,
-  password: config.MYSQL_PASSWORD,
-  dbName: config.MYSQL_DATABASE,
-  poolMax: config.MYSQL_POOL_MAX,
-});
 
 if (require.main === module) {
   main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { createMetricsRegistry, type Logger } from '@store/observability';
-import { listen, type RunningServer } from '@store/service-kit';
+import { listen, mysqlSettings, type RunningServer } from '@store/service-kit';
 import type { Config } from './config';
 import { Database } from './data-access/database';
 import { migrate, openDatabase } from './data-access/orm';
@@ -31,12 +31,7 @@ export async function startOrdersWrite(
   const registry = createMetricsRegistry('orders-write');
   const metrics = createWriteMetrics(registry);
   const orm = await openDatabase({
-    host: config.MYSQL_HOST,
-    port: config.MYSQL_PORT,
-    user: config.MYSQL_USER,
-    password: config.MYSQL_PASSWORD,
-    dbName: config.MYSQL_DATABASE,
-    poolMax: config.MYSQL_POOL_MAX,
+    ...mysqlSettings(config),
     log: (message) => logger.debug({ component: 'mikro-orm' }, message),
     onQuery: (sql) => {
       metrics.dbQueries.inc({ statement: statementKind(sql) });

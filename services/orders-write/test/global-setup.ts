@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
     port: Number(process.env.MYSQL_PORT ?? 3306),
     user: process.env.MYSQL_USER ?? 'root',
     password: process.env.MYSQL_PASSWORD ?? '',
-    dbName: process.env.MYSQL_DATABASE,
+    database: process.env.MYSQL_DATABASE,
     poolMax: 2,
   });
   try {

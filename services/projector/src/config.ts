@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEAD_LETTER_QUEUE, DEFAULT_KEY_PREFIX, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
-import { env, loadConfig } from '@store/service-kit';
+import { env, loadConfig, mysqlEnv } from '@store/service-kit';
 
 const schema = z.object({
   HOST: env.string('127.0.0.1'),
@@ -15,12 +15,7 @@ const schema = z.object({
   PREFETCH: env.int(50, 1),
   /** Cap of the backoff between attempts of a message whose handler fails (Redis down). */
   RETRY_MAX_DELAY_MS: env.int(30_000, 10),
-  MYSQL_HOST: env.string('127.0.0.1'),
-  MYSQL_PORT: env.port(3306),
-  MYSQL_USER: env.string('root'),
-  MYSQL_PASSWORD: z.string().default(''),
-  MYSQL_DATABASE: env.string('store_manager'),
-  MYSQL_POOL_MAX: env.int(5, 1),
+  ...mysqlEnv(5),
   /** 0 turns the periodic check off; GET /admin/reconcile still works. */
   RECONCILE_INTERVAL_SECONDS: env.int(30),
   /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_KEY_PREFIX } from '@store/contracts';
-import { env, loadConfig } from '@store/service-kit';
+import { env, loadConfig, mysqlEnv } from '@store/service-kit';
 
 const schema = z.object({
   HOST: env.string('127.0.0.1'),
@@ -12,12 +12,7 @@ const schema = z.object({
   REPORTS_SOURCE: z.enum(['projection', 'mysql']).default('projection'),
   /** 0 turns the report cache off. */
   REPORT_CACHE_TTL_SECONDS: env.int(60, 0),
-  MYSQL_HOST: env.string('127.0.0.1'),
-  MYSQL_PORT: env.port(3306),
-  MYSQL_USER: env.string('root'),
-  MYSQL_PASSWORD: z.string().default(''),
-  MYSQL_DATABASE: env.string('store_manager'),
-  MYSQL_POOL_MAX: env.int(10, 1),
+  ...mysqlEnv(10),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,7 +1,15 @@
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@store/observability';
-import { Lifecycle, createHttpApp, finishHttpApp, listen, type ReadinessChecks } from '@store/service-kit';
+import {
+  Lifecycle,
+  createHttpApp,
+  createMysqlPool,
+  finishHttpApp,
+  listen,
+  mysqlSettings,
+  type ReadinessChecks,
+} from '@store/service-kit';
 import type { Config } from './config';
-import { createMysqlPool, createMysqlReportsRepository } from './data-access/mysql-reports.repository';
+import { createMysqlReportsRepository } from './data-access/mysql-reports.repository';
 import { createProjectionStore } from './data-access/projection.store';
 import { closeRedis, createRedisClient, settleConnection } from './data-access/redis-client';
 import { createReportCacheStore } from './data-access/report-cache.store';
@@ -38,14 +46,7 @@ export async function start(config: Config, deps: Partial<ServerDeps> = {}): Pro
   let source: ReportSource = createProjectionStore(redis, config.REDIS_KEY_PREFIX);
   let closePool = (): Promise<void> => Promise.resolve();
   if (config.REPORTS_SOURCE === 'mysql') {
-    const pool = createMysqlPool({
-      host: config.MYSQL_HOST,
-      port: config.MYSQL_PORT,
-      user: config.MYSQL_USER,
-      password: config.MYSQL_PASSWORD,
-      database: config.MYSQL_DATABASE,
-      poolMax: config.MYSQL_POOL_MAX,
-    });
+    const pool = createMysqlPool(mysqlSettings(config));
     readiness.mysql = () => pool.query('SELECT 1');
     source = createMysqlReportsRepository(pool);
     closePool = () => pool.end();

@@ -1,4 +1,5 @@
 import type { EntityManager } from './orm';
+import { placeholders } from './sql';
 import { Order, OrderItem, type OrderItemRow, type OrderRow } from './entities';
 
 export interface OrderItemRecord {
@@ -30,8 +31,6 @@ interface OrderHeaderRow {
   total_amount: string;
   created_at: Date;
 }
-
-const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 export class OrderRepository {
   constructor(private readonly em: EntityManager) {}

@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/mysql';
 import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
+import type { MysqlSettings } from '@store/service-kit';
 import { entities } from './entities';
 import { Migration20261127000001Schema } from './migrations/Migration20261127000001Schema';
 import { Migration20261127000002Seed } from './migrations/Migration20261127000002Seed';
@@ -8,13 +9,7 @@ import { Migration20261127000002Seed } from './migrations/Migration2026112700000
 export type { MikroORM } from '@mikro-orm/mysql';
 export type { EntityManager } from '@mikro-orm/mysql';
 
-export interface DatabaseOptions {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  dbName: string;
-  poolMax: number;
+export interface DatabaseOptions extends MysqlSettings {
   /** Called with every SQL statement the ORM sends (query counting for metrics and the N+1 experiment). */
   onQuery?: (sql: string) => void;
   /** Where MikroORM's own messages (migrator, discovery) go; the service passes its pino logger. */
@@ -44,7 +39,7 @@ export function ormOptions(options: DatabaseOptions): Options {
     port: options.port,
     user: options.user,
     password: options.password,
-    dbName: options.dbName,
+    dbName: options.database,
     pool: { min: 0, max: options.poolMax },
     timezone: '+00:00',
     extensions: [Migrator],

@@ -1,4 +1,5 @@
 import type { EntityManager } from './orm';
+import { placeholders } from './sql';
 
 export interface StockLevel {
   productId: number;
@@ -12,8 +13,6 @@ export interface StockOverviewRow {
   price: string;
   quantity: number;
 }
-
-const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 export class StockRepository {
   constructor(private readonly em: EntityManager) {}

@@ -1,29 +1,6 @@
-import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { AppError } from '@store/service-kit';
 import type { ReportName, ReportSource } from '../domain/report';
-
-export interface MysqlSettings {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  poolMax: number;
-}
-
-export function createMysqlPool(settings: MysqlSettings): Pool {
-  return createPool({
-    host: settings.host,
-    port: settings.port,
-    user: settings.user,
-    password: settings.password,
-    database: settings.database,
-    connectionLimit: settings.poolMax,
-    // Fail fast when MySQL is down so the request answers 503 instead of hanging.
-    connectTimeout: 2_000,
-    enableKeepAlive: true,
-  });
-}
 
 /*
  * Money is summed in SQL as exact DECIMAL and turned into integer cents there, so both sources rank on the

@@ -1,0 +1,21 @@
+import { createPool, type Pool } from 'mysql2/promise';
+import type { MysqlSettings } from './config';
+
+/**
+ * A mysql2 pool for the services that read MySQL without the ORM (projector, reports-read).
+ * timezone 'Z': DATETIME columns hold UTC and must not be read as local time. A short connect timeout makes a
+ * request fail fast (503) while MySQL is down instead of hanging.
+ */
+export function createMysqlPool(settings: MysqlSettings): Pool {
+  return createPool({
+    host: settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    database: settings.database,
+    connectionLimit: settings.poolMax,
+    timezone: 'Z',
+    connectTimeout: 2_000,
+    enableKeepAlive: true,
+  });
+}
