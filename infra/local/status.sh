@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm run status`: every process of the local stack with its pid, whether it is alive and whether it is ready.
+# With --urls (used by start.sh) it prints the table of URLs too.
+set -euo pipefail
+# shellcheck source=infra/local/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+row() { printf '%-16s %-8s %-6s %-6s %s\n' "$@"; }
+check() { # name url
+  local pid alive=no ready=no
+  pid="$(read_pid "$1")"
+  pid_alive "$pid" && alive=yes
+  [ "$alive" = yes ] && [ "$(http_status "$2")" = 200 ] && ready=yes
+  row "$1" "${pid:--}" "$alive" "$ready" "$2"
+}
+
+echo "stack in $STACK_DIR (logs: $LOG_DIR)"
+row process pid alive ready "checked at"
+while read -r name port; do
+  check "$name" "http://$STACK_HOST:$port/health/ready"
+done < <(service_instances)
+check nginx "http://$STACK_HOST:$GATEWAY_PORT/health-check"
+[ -f "$PID_DIR/prometheus.pid" ] && check prometheus "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
+
+if [ "${1:-}" = --urls ]; then
+  cat <<TABLE
+
+  gateway (use this)     http://$STACK_HOST:$GATEWAY_PORT   (reports: /orders/reports/highest-spenders)
+  gateway status         http://$STACK_HOST:$GATEWAY_STATUS_PORT/nginx_status
+  orders-write           http://$STACK_HOST:$ORDERS_WRITE_BASE_PORT .. +$((ORDERS_WRITE_REPLICAS - 1))
+  reports-read           http://$STACK_HOST:$REPORTS_READ_BASE_PORT .. +$((REPORTS_READ_REPLICAS - 1))
+  projector (admin)      http://$STACK_HOST:$PROJECTOR_PORT/health/ready
+$([ -f "$PID_DIR/prometheus.pid" ] && echo "  Prometheus             http://$STACK_HOST:$PROMETHEUS_PORT")
+  RabbitMQ console       http://$STACK_HOST:15672 (guest/guest)
+  logs                   $LOG_DIR
+  stop                   npm stop$([ "$STACK_DIR" = "$REPO_ROOT/.run" ] || echo " (with STACK_DIR=$STACK_DIR and the same ports)")
+TABLE
+fi

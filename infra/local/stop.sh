@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `npm stop`: stops exactly the processes start.sh started, by their pid files (never by name): SIGTERM, then
+# SIGKILL after STOP_TIMEOUT_SECONDS. Removes the pid files. MariaDB, Redis and RabbitMQ are shared machine
+# services and are left running. Safe to run again.
+set -euo pipefail
+# shellcheck source=infra/local/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+STOP_TIMEOUT_SECONDS="${STOP_TIMEOUT_SECONDS:-15}"
+[ -d "$PID_DIR" ] || {
+  log "nothing to stop in $STACK_DIR"
+  exit 0
+}
+
+pids=()
+files=()
+for file in "$PID_DIR"/*.pid; do
+  [ -e "$file" ] || continue
+  pid="$(cat "$file")"
+  files+=("$file")
+  if pid_alive "$pid" && ! pid_ours "$pid"; then
+    log "pid $pid of $(basename "$file") is no longer the stack's process: not signalled"
+  elif pid_alive "$pid"; then
+    log "stopping $(basename "$file" .pid) (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  fi
+done
+
+deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
+for pid in "${pids[@]}"; do
+  while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+  if pid_alive "$pid"; then
+    log "pid $pid still alive after ${STOP_TIMEOUT_SECONDS}s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+done
+# nginx removes its own pid file on exit; the others are ours to remove.
+rm -f "${files[@]}"
+log "stopped ${#pids[@]} process(es) of $STACK_DIR"

@@ -1,0 +1,37 @@
+import { httpClient } from '@store/testing';
+import { GATEWAY, waitFor, WRITE_BURST } from './stack';
+
+const gateway = httpClient(GATEWAY);
+// An invalid body: orders-write answers 400 without writing anything, which is all a rate limit test needs.
+const write = () => gateway.post('/users', {});
+
+describe('Gateway write rate limit', () => {
+  afterAll(async () => {
+    // Let the leaky bucket drain so later test files' writes are not refused.
+    await waitFor('the write limit to drain', async () =>
+      (await write()).status === 429 ? undefined : true,
+    );
+  });
+
+  test('When a burst of writes exceeds the limit, then the excess gets 429 JSON with Retry-After', async () => {
+    const answers = await Promise.all(Array.from({ length: WRITE_BURST * 4 }, () => write()));
+
+    const limited = answers.filter((answer) => answer.status === 429);
+    const passed = answers.filter((answer) => answer.status === 400);
+    expect(limited.length).toBeGreaterThanOrEqual(WRITE_BURST);
+    expect(passed.length).toBeGreaterThanOrEqual(WRITE_BURST);
+    expect(limited.length + passed.length).toBe(answers.length);
+    expect(limited[0]!.body).toEqual({ error: expect.any(String), code: 'RATE_LIMITED' });
+    expect(limited[0]!.headers.get('retry-after')).toBe('1');
+    expect(limited[0]!.headers.get('content-type')).toContain('application/json');
+    expect(limited[0]!.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('When the same burst is made of reads, then none is limited', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: WRITE_BURST * 4 }, () => gateway.get('/products/2')),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+  });
+});
