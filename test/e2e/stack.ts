@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+// By path, not '@store/testing': Jest loads global set-up (which imports this file) without its moduleNameMapper.
+import { eventually as waitFor } from '../../packages/testing/src/eventually';
+
+export { waitFor };
 
 /**
  * The e2e tier's own plain-process stack: other ports, folder, database, Redis prefix and RabbitMQ names than a
@@ -64,22 +68,6 @@ export const pidOf = (processName: string): number =>
 
 export const renderedNginxConfig = join(STACK_DIR, 'nginx/nginx.conf');
 export const renderedPrometheusConfig = join(STACK_DIR, 'prometheus/prometheus.yml');
-
-/** Calls `probe` until it returns a value or the deadline passes; bounded in time and in attempts. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  { timeoutMs = 15_000, intervalMs = 100 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; attempt < timeoutMs / intervalMs + 1; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 /**
  * One e2e stack per machine at a time: its ports and folder are fixed, and `npm test` of other engineers runs this

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
-import { httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
+import { eventually, httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
 import { readConfig as ordersWriteConfig } from '../../services/orders-write/src/config';
 import { startOrdersWrite, type OrdersWriteService } from '../../services/orders-write/src/service';
 import { readConfig as projectorConfig } from '../../services/projector/src/config';
@@ -98,14 +98,12 @@ async function appliedEvents(): Promise<number> {
 }
 
 /** Polls the projection (an external store) until it has applied `expected` events; bounded. */
-async function untilProjected(expected: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await appliedEvents()) < expected) {
-    if (Date.now() > deadline)
-      throw new Error(`projection applied ${await appliedEvents()} of ${expected} events`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const untilProjected = (expected: number) =>
+  eventually(
+    `${expected} applied events`,
+    async () => ((await appliedEvents()) >= expected ? true : undefined),
+    { timeoutMs: 60_000 },
+  );
 
 async function expectedReports() {
   const [spenders] = await sql.query<mysql.RowDataPacket[]>(

@@ -2,3 +2,4 @@ export * from './http-client';
 export * from './infra';
 export * from './unique';
 export * from './ensure-infrastructure';
+export * from './eventually';

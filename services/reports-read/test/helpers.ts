@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
-import { httpClient, uniqueSuffix } from '@store/testing';
+import { eventually, httpClient, uniqueSuffix } from '@store/testing';
 import { readConfig } from '../src/config';
 import { start, type ReportsServer } from '../src/server';
 
@@ -74,13 +74,10 @@ export async function counterValue(server: ReportsServer, name: string, labels: 
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-/** Polls `probe` until it returns a value (bounded): only for observing time-based expiry in a store. */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
+/** Bounded polling, only for observing time-based expiry in a store. */
+export const pollUntil = <T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> =>
+  eventually('the store to reach the expected state', probe, { timeoutMs, intervalMs: everyMs });
