@@ -65,3 +65,22 @@ export async function stockOf(api: HttpClient, productId: number): Promise<numbe
   expect(response.status).toBe(200);
   return response.body.quantity as number;
 }
+
+export interface ServiceAndSql {
+  app: TestService;
+  sql: mysql.Connection;
+}
+
+/** One service and one SQL connection for a whole test file, opened before its tests and closed after. */
+export function useServiceAndSql(env: Record<string, string> = {}): ServiceAndSql {
+  const context = {} as ServiceAndSql;
+  beforeAll(async () => {
+    context.app = await startTestService(env);
+    context.sql = await openSql();
+  });
+  afterAll(async () => {
+    await context.sql.end();
+    await context.app.stop();
+  });
+  return context;
+}

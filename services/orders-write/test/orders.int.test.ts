@@ -1,37 +1,20 @@
 import type mysql from 'mysql2/promise';
-import {
-  count,
-  createProduct,
-  createUser,
-  openSql,
-  startTestService,
-  stockOf,
-  type TestService,
-} from './helpers';
+import { count, createProduct, createUser, stockOf, useServiceAndSql } from './helpers';
 
-let app: TestService;
-let sql: mysql.Connection;
-beforeAll(async () => {
-  app = await startTestService();
-  sql = await openSql();
-});
-afterAll(async () => {
-  await sql.end();
-  await app.stop();
-});
+const t = useServiceAndSql();
 
 const outboxRowsFor = (orderId: number, type: string) =>
-  count(sql, "select count(*) from outbox where type = ? and json_value(payload, '$.order_id') = ?", [
+  count(t.sql, "select count(*) from outbox where type = ? and json_value(payload, '$.order_id') = ?", [
     type,
     orderId,
   ]);
 
 describe('Placing an order', () => {
   it('When an order is placed, then 201 with exact cents, stock taken, and one OrderCreated outbox row', async () => {
-    const user = await createUser(app.api);
-    const dimes = await createProduct(app.api, 0.1, 10);
-    const gadget = await createProduct(app.api, 5.75, 10);
-    const response = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const dimes = await createProduct(t.app.api, 0.1, 10);
+    const gadget = await createProduct(t.app.api, 5.75, 10);
+    const response = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [
         { product_id: dimes, quantity: 3 },
@@ -50,30 +33,30 @@ describe('Placing an order', () => {
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(response.headers.get('location')).toBe(`/orders/${response.body.order_id}`);
-    expect(await stockOf(app.api, dimes)).toBe(7);
-    expect(await stockOf(app.api, gadget)).toBe(3);
+    expect(await stockOf(t.app.api, dimes)).toBe(7);
+    expect(await stockOf(t.app.api, gadget)).toBe(3);
     expect(await outboxRowsFor(response.body.order_id, 'OrderCreated')).toBe(1);
-    expect((await app.api.get(`/orders/${response.body.order_id}`)).body).toEqual(response.body);
+    expect((await t.app.api.get(`/orders/${response.body.order_id}`)).body).toEqual(response.body);
   });
 
   it('When 0.10 × 3 is ordered alone, then the total is exactly 0.3', async () => {
-    const user = await createUser(app.api);
-    const dimes = await createProduct(app.api, 0.1, 3);
-    const response = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const dimes = await createProduct(t.app.api, 0.1, 3);
+    const response = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [{ product_id: dimes, quantity: 3 }],
     });
     expect(response.body.total_amount).toBe(0.3);
-    const [rows] = await sql.query<mysql.RowDataPacket[]>('select total_amount from orders where id = ?', [
+    const [rows] = await t.sql.query<mysql.RowDataPacket[]>('select total_amount from orders where id = ?', [
       response.body.order_id,
     ]);
     expect(rows[0]!.total_amount).toBe('0.30');
   });
 
   it('When the same product is on two lines, then the lines stay separate and stock is checked on their sum', async () => {
-    const user = await createUser(app.api);
-    const product = await createProduct(app.api, 2, 5);
-    const tooMany = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const product = await createProduct(t.app.api, 2, 5);
+    const tooMany = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [
         { product_id: product, quantity: 3 },
@@ -82,7 +65,7 @@ describe('Placing an order', () => {
     });
     expect(tooMany.status).toBe(409);
     expect(tooMany.body.details).toEqual([{ product_id: product, requested: 6, available: 5 }]);
-    const fits = await app.api.post('/orders', {
+    const fits = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [
         { product_id: product, quantity: 2 },
@@ -91,17 +74,17 @@ describe('Placing an order', () => {
     });
     expect(fits.status).toBe(201);
     expect(fits.body.items).toHaveLength(2);
-    expect(await stockOf(app.api, product)).toBe(0);
+    expect(await stockOf(t.app.api, product)).toBe(0);
   });
 
   it('When stock is short, then 409 INSUFFICIENT_STOCK lists every short product and nothing changes', async () => {
-    const user = await createUser(app.api);
-    const a = await createProduct(app.api, 1, 1);
-    const b = await createProduct(app.api, 1, 2);
-    const c = await createProduct(app.api, 1, 50);
-    const ordersBefore = await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id]);
-    const outboxBefore = await count(sql, 'select count(*) from outbox');
-    const response = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const a = await createProduct(t.app.api, 1, 1);
+    const b = await createProduct(t.app.api, 1, 2);
+    const c = await createProduct(t.app.api, 1, 50);
+    const ordersBefore = await count(t.sql, 'select count(*) from orders where user_id = ?', [user.user_id]);
+    const outboxBefore = await count(t.sql, 'select count(*) from outbox');
+    const response = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [
         { product_id: a, quantity: 2 },
@@ -115,26 +98,26 @@ describe('Placing an order', () => {
       { product_id: a, requested: 2, available: 1 },
       { product_id: b, requested: 3, available: 2 },
     ]);
-    expect([await stockOf(app.api, a), await stockOf(app.api, b), await stockOf(app.api, c)]).toEqual([
+    expect([await stockOf(t.app.api, a), await stockOf(t.app.api, b), await stockOf(t.app.api, c)]).toEqual([
       1, 2, 50,
     ]);
-    expect(await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(
+    expect(await count(t.sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(
       ordersBefore,
     );
     // Other tests may add rows concurrently only in other files (the tier runs in band), so the count is stable here.
-    expect(await count(sql, 'select count(*) from outbox')).toBe(outboxBefore);
+    expect(await count(t.sql, 'select count(*) from outbox')).toBe(outboxBefore);
   });
 
   it('When the user or products are unknown, then 422 with every unknown id and nothing changes', async () => {
-    const user = await createUser(app.api);
-    const known = await createProduct(app.api, 1, 5);
-    const unknownUser = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const known = await createProduct(t.app.api, 1, 5);
+    const unknownUser = await t.app.api.post('/orders', {
       user_id: 2147483647,
       items: [{ product_id: known, quantity: 1 }],
     });
     expect(unknownUser.status).toBe(422);
     expect(unknownUser.body.code).toBe('UNKNOWN_USER');
-    const unknownProducts = await app.api.post('/orders', {
+    const unknownProducts = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [
         { product_id: known, quantity: 1 },
@@ -145,7 +128,7 @@ describe('Placing an order', () => {
     expect(unknownProducts.status).toBe(422);
     expect(unknownProducts.body.code).toBe('UNKNOWN_PRODUCT');
     expect(unknownProducts.body.details).toEqual([{ product_id: 2147483646 }, { product_id: 2147483645 }]);
-    expect(await stockOf(app.api, known)).toBe(5);
+    expect(await stockOf(t.app.api, known)).toBe(5);
   });
 
   it.each([
@@ -160,79 +143,81 @@ describe('Placing an order', () => {
     [{ user_id: 1.5, items: [{ product_id: 1, quantity: 1 }] }, 'user_id'],
     [{ user_id: 1, items: Array.from({ length: 101 }, () => ({ product_id: 1, quantity: 1 })) }, 'items'],
   ])('When the order body is invalid (%#), then 400 names %s', async (body, field) => {
-    const stockBefore = await stockOf(app.api, 1);
-    const response = await app.api.post('/orders', body);
+    const stockBefore = await stockOf(t.app.api, 1);
+    const response = await t.app.api.post('/orders', body);
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
-    expect(await stockOf(app.api, 1)).toBe(stockBefore);
+    expect(await stockOf(t.app.api, 1)).toBe(stockBefore);
   });
 });
 
 describe('Reading, listing and deleting orders', () => {
   it('When a user has orders, then the list pages newest first with a keyset cursor', async () => {
-    const user = await createUser(app.api);
-    const product = await createProduct(app.api, 1.25, 100);
+    const user = await createUser(t.app.api);
+    const product = await createProduct(t.app.api, 1.25, 100);
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const placed = await app.api.post('/orders', {
+      const placed = await t.app.api.post('/orders', {
         user_id: user.user_id,
         items: [{ product_id: product, quantity: 1 }],
       });
       ids.push(placed.body.order_id as number);
     }
-    const first = await app.api.get(`/orders?user_id=${user.user_id}&limit=2`);
+    const first = await t.app.api.get(`/orders?user_id=${user.user_id}&limit=2`);
     expect(first.status).toBe(200);
     expect(first.body.orders.map((o: { order_id: number }) => o.order_id)).toEqual([ids[4], ids[3]]);
     expect(first.body.next_after).toBe(ids[3]);
-    const second = await app.api.get(
+    const second = await t.app.api.get(
       `/orders?user_id=${user.user_id}&limit=2&after=${first.body.next_after}`,
     );
     expect(second.body.orders.map((o: { order_id: number }) => o.order_id)).toEqual([ids[2], ids[1]]);
-    const last = await app.api.get(`/orders?user_id=${user.user_id}&limit=2&after=${second.body.next_after}`);
+    const last = await t.app.api.get(
+      `/orders?user_id=${user.user_id}&limit=2&after=${second.body.next_after}`,
+    );
     expect(last.body).toEqual({ orders: [expect.objectContaining({ order_id: ids[0] })], next_after: null });
     for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'user_id=-1', 'after=x']) {
-      expect((await app.api.get(`/orders?${bad}`)).status).toBe(400);
+      expect((await t.app.api.get(`/orders?${bad}`)).status).toBe(400);
     }
   });
 
   it('When an order is deleted, then stock comes back, one OrderDeleted row is written, and it is gone', async () => {
-    const user = await createUser(app.api);
-    const product = await createProduct(app.api, 9.99, 10);
-    const placed = await app.api.post('/orders', {
+    const user = await createUser(t.app.api);
+    const product = await createProduct(t.app.api, 9.99, 10);
+    const placed = await t.app.api.post('/orders', {
       user_id: user.user_id,
       items: [{ product_id: product, quantity: 4 }],
     });
-    expect(await stockOf(app.api, product)).toBe(6);
-    const deleted = await app.api.delete(`/orders/${placed.body.order_id}`);
+    expect(await stockOf(t.app.api, product)).toBe(6);
+    const deleted = await t.app.api.delete(`/orders/${placed.body.order_id}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ deleted: true });
-    expect(await stockOf(app.api, product)).toBe(10);
+    expect(await stockOf(t.app.api, product)).toBe(10);
     expect(await outboxRowsFor(placed.body.order_id, 'OrderDeleted')).toBe(1);
-    expect((await app.api.get(`/orders/${placed.body.order_id}`)).status).toBe(404);
-    const again = await app.api.delete(`/orders/${placed.body.order_id}`);
+    expect((await t.app.api.get(`/orders/${placed.body.order_id}`)).status).toBe(404);
+    const again = await t.app.api.delete(`/orders/${placed.body.order_id}`);
     expect(again.status).toBe(404);
     expect(again.body.deleted).toBe(false);
-    expect(await stockOf(app.api, product)).toBe(10);
+    expect(await stockOf(t.app.api, product)).toBe(10);
   });
 
   it('When a user with orders is deleted, then every order is undone with one OrderDeleted each', async () => {
-    const user = await createUser(app.api);
-    const product = await createProduct(app.api, 3, 10);
+    const user = await createUser(t.app.api);
+    const product = await createProduct(t.app.api, 3, 10);
     const orderIds: number[] = [];
     for (const quantity of [1, 2, 3]) {
-      const placed = await app.api.post('/orders', {
+      const placed = await t.app.api.post('/orders', {
         user_id: user.user_id,
         items: [{ product_id: product, quantity }],
       });
       orderIds.push(placed.body.order_id as number);
     }
-    expect(await stockOf(app.api, product)).toBe(4);
-    const deleted = await app.api.delete(`/users/${user.user_id}`);
+    expect(await stockOf(t.app.api, product)).toBe(4);
+    const deleted = await t.app.api.delete(`/users/${user.user_id}`);
     expect(deleted.body).toEqual({ deleted: true, deleted_orders: 3 });
-    expect(await stockOf(app.api, product)).toBe(10);
+    expect(await stockOf(t.app.api, product)).toBe(10);
     for (const id of orderIds) expect(await outboxRowsFor(id, 'OrderDeleted')).toBe(1);
-    expect((await app.api.get(`/users/${user.user_id}`)).status).toBe(404);
-    expect(await count(sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(0);
+    expect((await t.app.api.get(`/users/${user.user_id}`)).status).toBe(404);
+    expect(await count(t.sql, 'select count(*) from orders where user_id = ?', [user.user_id])).toBe(0);
   });
 });

@@ -2,26 +2,17 @@ import type mysql from 'mysql2/promise';
 import { createLogger } from '@store/observability';
 import type { StoreEvent } from '@store/contracts';
 import { OutboxRelay, type RelayEvent } from '../src/messaging/outbox-relay';
-import { createProduct, createUser, openSql, startTestService, type TestService } from './helpers';
+import { createProduct, createUser, useServiceAndSql } from './helpers';
 
 /*
  * The relay's failure path against the real outbox table: a publish that fails (as a confirm timeout or a lost
  * connection does) leaves the rows unpublished with attempts, last_error and a backoff, and a later pass
  * publishes them. The broker side of those failures is covered in @store/messaging's own tests.
  */
-let app: TestService;
-let sql: mysql.Connection;
-beforeAll(async () => {
-  app = await startTestService();
-  sql = await openSql();
-});
-afterAll(async () => {
-  await sql.end();
-  await app.stop();
-});
+const t = useServiceAndSql();
 
 const rowOf = async (orderId: number) => {
-  const [rows] = await sql.query<mysql.RowDataPacket[]>(
+  const [rows] = await t.sql.query<mysql.RowDataPacket[]>(
     "select attempts, last_error, next_attempt_at, published_at from outbox where json_value(payload, '$.order_id') = ?",
     [orderId],
   );
@@ -29,9 +20,9 @@ const rowOf = async (orderId: number) => {
 };
 
 it('When publishing fails, then the rows stay unpublished with a backoff, and a later pass publishes them', async () => {
-  const user = await createUser(app.api);
-  const product = await createProduct(app.api, 1, 5);
-  const placed = await app.api.post('/orders', {
+  const user = await createUser(t.app.api);
+  const product = await createProduct(t.app.api, 1, 5);
+  const placed = await t.app.api.post('/orders', {
     user_id: user.user_id,
     items: [{ product_id: product, quantity: 1 }],
   });
@@ -40,7 +31,7 @@ it('When publishing fails, then the rows stay unpublished with a backoff, and a 
   let brokerUp = false;
   const publishedOrders: number[] = [];
   const relay = new OutboxRelay({
-    db: app.service.db,
+    db: t.app.service.db,
     logger: createLogger('relay-test', { level: 'silent' }),
     now: () => new Date(),
     publish: (event: StoreEvent) => {
