@@ -59,14 +59,12 @@ export async function startOrdersWrite(
     { url: http.url, productLookup: config.PRODUCT_LOOKUP, relay: Boolean(relay) },
     'orders-write listening',
   );
-  return {
-    http,
-    db,
-    relay,
-    stop: async () => {
-      await http.close();
-      await relay?.stop();
-      await orm.close();
-    },
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    await http.close();
+    await relay?.stop();
+    await orm.close();
   };
+  // Safe to call twice (a test's finally and a signal handler may both stop it).
+  return { http, db, relay, stop: () => (stopping ??= stop()) };
 }
