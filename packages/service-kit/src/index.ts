@@ -5,3 +5,4 @@ export * from './http';
 export * from './lifecycle';
 export * from './validation';
 export * from './mysql-pool';
+export * from './redis-client';

@@ -19,3 +19,7 @@ export function createMysqlPool(settings: MysqlSettings): Pool {
     enableKeepAlive: true,
   });
 }
+
+/** JSON columns: MariaDB's JSON is LONGTEXT, so drivers hand back text there and a parsed value on MySQL 8. */
+export const parseJsonColumn = (value: unknown): unknown =>
+  typeof value === 'string' ? JSON.parse(value) : value;

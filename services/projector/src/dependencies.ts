@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '@store/observability';
-import type { ReadinessChecks } from '@store/service-kit';
+import { closeRedis, createRedisClient, type ReadinessChecks } from '@store/service-kit';
 import type { Config } from './config';
 import { createMysqlPool } from './data-access/mysql-pool';
 import { MysqlTotalsRepository } from './data-access/mysql-totals.repository';
@@ -21,13 +21,11 @@ export interface Stores {
 }
 
 /**
- * Redis and MySQL clients and the stores built on them. Redis commands fail fast while Redis is away
- * (one retry, no endless offline queue) so the consumer's handler throws and the runner retries the message
- * later instead of holding it in memory.
+ * Redis and MySQL clients and the stores built on them. Redis commands fail fast while Redis is away, so the
+ * consumer's handler throws and the runner retries the message later instead of holding it in memory.
  */
 export function openStores(config: Config, logger: Logger): Stores {
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis error'));
+  const redis = createRedisClient(config.REDIS_URL, logger);
   const pool = createMysqlPool(config);
   return {
     redis,
@@ -41,7 +39,7 @@ export function openStores(config: Config, logger: Logger): Stores {
       mysql: () => pool.query('SELECT 1'),
     },
     close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
       await pool.end();
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { StoreEvent, StoreEventType } from '@store/contracts';
 import { uniqueEmail, uniqueName, uniqueSku, uniqueSuffix } from '@store/testing';
 import { createLogger, type Logger } from '@store/observability';
@@ -93,15 +93,29 @@ export async function createProduct(pool: Pool, priceCents: number): Promise<{ i
 
 const money = (cents: number): string => (cents / 100).toFixed(2);
 
+/** Runs `work` in one MySQL transaction, as orders-write writes order rows and their outbox row together. */
+async function inTransaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  const connection = await pool.getConnection();
+  try {
+    await connection.beginTransaction();
+    const result = await work(connection);
+    await connection.commit();
+    return result;
+  } catch (error) {
+    await connection.rollback();
+    throw error;
+  } finally {
+    connection.release();
+  }
+}
+
 /** Places an order in MySQL with its OrderCreated outbox row (marked published: no relay should pick it up). */
 export async function placeOrder(
   pool: Pool,
   user: { id: number; name: string },
   lines: Line[],
 ): Promise<StoreEvent> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.beginTransaction();
+  return inTransaction(pool, async (connection) => {
     const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
     const [order] = await connection.query<ResultSetHeader>(
       'INSERT INTO orders (user_id, total_amount, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))',
@@ -118,36 +132,16 @@ export async function placeOrder(
       user_id: user.id,
       user_name: user.name,
     });
-    const written = await writeOutbox(connection, event);
-    await connection.commit();
-    return written;
-  } catch (error) {
-    await connection.rollback();
-    throw error;
-  } finally {
-    connection.release();
-  }
+    return writeOutbox(connection, event);
+  });
 }
 
 /** Deletes the order and writes its OrderDeleted row, in one transaction. */
 export async function deleteOrder(pool: Pool, created: StoreEvent): Promise<StoreEvent> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.beginTransaction();
+  return inTransaction(pool, async (connection) => {
     await connection.query('DELETE FROM orders WHERE id = ?', [created.data.order_id]);
-    const written = await writeOutbox(connection, {
-      ...created,
-      event_id: randomUUID(),
-      type: 'OrderDeleted',
-    });
-    await connection.commit();
-    return written;
-  } catch (error) {
-    await connection.rollback();
-    throw error;
-  } finally {
-    connection.release();
-  }
+    return writeOutbox(connection, { ...created, event_id: randomUUID(), type: 'OrderDeleted' });
+  });
 }
 
 type Queryable = Pick<Pool, 'query'>;

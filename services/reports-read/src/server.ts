@@ -1,17 +1,19 @@
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@store/observability';
 import {
   Lifecycle,
+  closeRedis,
   createHttpApp,
   createMysqlPool,
+  createRedisClient,
   finishHttpApp,
   listen,
   mysqlSettings,
+  settleConnection,
   type ReadinessChecks,
 } from '@store/service-kit';
 import type { Config } from './config';
 import { createMysqlReportsRepository } from './data-access/mysql-reports.repository';
 import { createProjectionStore } from './data-access/projection.store';
-import { closeRedis, createRedisClient, settleConnection } from './data-access/redis-client';
 import { createReportCacheStore } from './data-access/report-cache.store';
 import { createGetReport } from './domain/get-report.use-case';
 import type { ReportSource } from './domain/report';

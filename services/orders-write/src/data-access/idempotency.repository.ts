@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { parseJsonColumn } from '@store/service-kit';
 import type { EntityManager } from './orm';
 import { IdempotencyRecord } from './entities';
 
@@ -20,9 +21,7 @@ export class IdempotencyRepository {
       key,
     ]);
     if (!row) return null;
-    // MariaDB's JSON is LONGTEXT, so the driver hands back text there and an object on MySQL 8.
-    const body: unknown =
-      typeof row.response_body === 'string' ? JSON.parse(row.response_body) : row.response_body;
+    const body = parseJsonColumn(row.response_body);
     return { requestHash: row.request_hash, statusCode: row.status_code, body };
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, raw } from '@mikro-orm/core';
 import type { OrderData, StoreEvent, StoreEventType } from '@store/contracts';
 import { EVENT_VERSION } from '@store/contracts';
+import { parseJsonColumn } from '@store/service-kit';
 import type { EntityManager } from '../data-access/orm';
 import { OutboxEntry, type OutboxRow } from '../data-access/entities';
 
@@ -89,8 +90,7 @@ export class OutboxRepository {
 
 /** Rebuilds the published envelope from the row: the sequence is only known once the row exists. */
 function toEvent(row: OutboxRow): StoreEvent {
-  // MariaDB's JSON is LONGTEXT, so the driver may hand back text.
-  const data = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as OrderData;
+  const data = parseJsonColumn(row.payload) as OrderData;
   return {
     event_id: row.eventId,
     type: row.type as StoreEventType,

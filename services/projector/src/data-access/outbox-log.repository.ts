@@ -1,5 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { storeEventSchema, type StoreEvent } from '@store/contracts';
+import { parseJsonColumn } from '@store/service-kit';
 import type { EventLog } from '../domain/ports';
 
 interface OutboxRow extends RowDataPacket {
@@ -40,13 +41,11 @@ export class OutboxLogRepository implements EventLog {
 }
 
 function toEvent(row: OutboxRow): StoreEvent | null {
-  let data: unknown = row.payload;
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch {
-      return null;
-    }
+  let data: unknown;
+  try {
+    data = parseJsonColumn(row.payload);
+  } catch {
+    return null;
   }
   const parsed = storeEventSchema.safeParse({
     event_id: row.event_id,
