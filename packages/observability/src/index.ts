@@ -1,2 +1,4 @@
 export * from './logger';
 export * from './metrics';
+export * from './request-context';
+export * from './tracing';

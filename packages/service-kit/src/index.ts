@@ -6,3 +6,4 @@ export * from './lifecycle';
 export * from './validation';
 export * from './mysql-pool';
 export * from './redis-client';
+export * from './run-service';

@@ -3,3 +3,4 @@ export * from './infra';
 export * from './unique';
 export * from './ensure-infrastructure';
 export * from './eventually';
+export * from './in-memory-tracing';
