@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { currentRequestId } from './request-context';
 import { activeTraceIds } from './tracing';
 
@@ -17,8 +17,12 @@ function correlation(): Record<string, string> {
  * request's correlation ids on every line written while handling it.
  * LOG_LEVEL is read here (not in each service's config) so that all services agree on its meaning.
  */
-export function createLogger(service: string, options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  options: LoggerOptions = {},
+  destination?: DestinationStream,
+): Logger {
+  const settings: LoggerOptions = {
     name: service,
     level: process.env.LOG_LEVEL ?? 'info',
     base: { service, pid: process.pid },
@@ -26,5 +30,6 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
     mixin: correlation,
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }

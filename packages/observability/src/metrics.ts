@@ -33,7 +33,7 @@ export function httpMetricsMiddleware(registry: Registry) {
   };
 }
 
-function routeTemplate(req: Request): string {
+export function routeTemplate(req: Request): string {
   const route = req.route as { path?: unknown } | undefined;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
   return 'unmatched';

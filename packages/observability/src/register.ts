@@ -31,10 +31,16 @@ function startTracing(): void {
   const instanceGiven = (process.env.OTEL_RESOURCE_ATTRIBUTES ?? '').includes('service.instance.id=');
   const sdk = new NodeSDK({
     // The SDK merges this with OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
-    ...(instanceGiven ? {} : { resource: resourceFromAttributes({ 'service.instance.id': `${hostname()}:${process.pid}` }) }),
+    ...(instanceGiven
+      ? {}
+      : { resource: resourceFromAttributes({ 'service.instance.id': `${hostname()}:${process.pid}` }) }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+      }),
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
       new MySQL2Instrumentation({ maskStatement: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       new AmqplibInstrumentation(),

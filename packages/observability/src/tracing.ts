@@ -48,7 +48,11 @@ export interface SpanOptions {
 }
 
 /** Runs `fn` inside a new active span, ended when `fn` settles; a thrown error marks the span as failed. */
-export async function inSpan<T>(name: string, fn: (span: Span) => Promise<T>, options: SpanOptions = {}): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  fn: (span: Span) => Promise<T>,
+  options: SpanOptions = {},
+): Promise<T> {
   return tracer().startActiveSpan(name, options, async (span) => {
     try {
       return await fn(span);
@@ -64,7 +68,9 @@ export async function inSpan<T>(name: string, fn: (span: Span) => Promise<T>, op
 
 /** A span that only records an interval that already happened (time waiting in the outbox, say). */
 export function recordSpan(name: string, start: TimeInput, end: TimeInput, options: SpanOptions = {}): void {
-  tracer().startSpan(name, { ...options, startTime: start }).end(end);
+  tracer()
+    .startSpan(name, { ...options, startTime: start })
+    .end(end);
 }
 
 type Shutdown = () => Promise<void>;

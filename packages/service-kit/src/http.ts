@@ -1,8 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { httpMetricsMiddleware, metricsRouter, type Logger, type Registry } from '@store/observability';
+import {
+  activeTraceparent,
+  routeTemplate,
+  httpMetricsMiddleware,
+  metricsRouter,
+  runWithRequestId,
+  type Logger,
+  type Registry,
+} from '@store/observability';
+import { accessLog } from './access-log';
 import { AppError } from './errors';
 import { describeIssues } from './validation';
 import { healthRouter, type ReadinessChecks } from './health';
@@ -18,7 +27,8 @@ export interface HttpAppOptions {
 
 /**
  * An Express app with everything the contract asks of every service: request id and traceparent on every
- * response, RED metrics, /metrics, health routes, JSON bodies only (415), 64 KiB at most (413).
+ * response, an access log line per request, RED metrics, /metrics, health routes, JSON bodies only (415),
+ * 64 KiB at most (413).
  * The service mounts its routes, then calls `finishHttpApp` for the 404 and error handlers.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -26,6 +36,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(identify(options.service));
+  app.use(accessLog(options.logger));
   app.use(httpMetricsMiddleware(options.metrics));
   app.use(metricsRouter(options.metrics));
   app.use(healthRouter(options.readiness, options.logger));
@@ -39,8 +50,6 @@ export function finishHttpApp(app: Express, logger: Logger): void {
   app.use(errorHandler(logger));
 }
 
-const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
 function identify(service: string): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -50,15 +59,13 @@ function identify(service: string): RequestHandler {
     res.set('X-Service', service);
     // Which replica answered: the gateway balances over several, and experiments need to tell them apart.
     res.set('X-Instance', `${hostname()}:${req.socket.localPort ?? 0}`);
-    // Until tracing is wired in, continue the caller's trace id (or start one) so every answer carries one.
-    const traceparent = req.get('traceparent');
-    const traceId = traceparent && TRACEPARENT.test(traceparent) ? traceparent.slice(3, 35) : randomHex(16);
-    res.set('traceparent', `00-${traceId}-${randomHex(8)}-01`);
-    next();
+    // The server span's context (the OTel SDK started it before Express saw the request), so a client or the
+    // gateway's log can find the trace. Without the SDK there is no trace, and no header.
+    const traceparent = activeTraceparent();
+    if (traceparent) res.set('traceparent', traceparent);
+    runWithRequestId(requestId, next);
   };
 }
-
-const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 const hasBody = (req: express.Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -109,10 +116,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // Details of 5xx go to the log only: no stack trace or SQL ever reaches a client.
-    logger.error(
-      { err: error, requestId: res.locals.requestId, method: req.method, path: req.path },
-      'request failed',
-    );
+    logger.error({ err: error, method: req.method, route: routeTemplate(req) }, 'request failed');
     const answer = appError ?? new AppError('INTERNAL', 'internal error');
     if (!res.headersSent) res.status(answer.status).json(answer.toBody());
   };
