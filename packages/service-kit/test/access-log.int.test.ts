@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createHttpApp, finishHttpApp, listen, type RunningServer } from '@store/service-kit';
+import { createHttpApp, finishHttpApp, listen, type RunningServer } from '../src';
 import { Registry, createLogger, tracer } from '@store/observability';
 import { startInMemoryTracing } from '@store/testing';
 
