@@ -4,6 +4,9 @@ import { summarize, type LatencySummary } from './stats';
 export interface LoadOptions {
   url: string;
   path: string;
+  /** GET by default; a POST sends `body` as JSON (a function gives each request its own). */
+  method?: 'GET' | 'POST';
+  body?: () => unknown;
   connections: number;
   durationMs: number;
   /** A header whose values are counted (e.g. X-Cache or X-Gateway-Cache). */
@@ -17,6 +20,16 @@ export interface LoadResult {
   statuses: Record<string, number>;
   headerValues: Record<string, number>;
   errors: number;
+}
+
+function request(options: LoadOptions) {
+  if (!options.body) return { method: options.method ?? 'GET', path: options.path };
+  return {
+    method: options.method ?? 'POST',
+    path: options.path,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(options.body()),
+  };
 }
 
 /**
@@ -35,7 +48,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     while (performance.now() < deadline) {
       const sent = performance.now();
       try {
-        const response = await pool.request({ method: 'GET', path: options.path });
+        const response = await pool.request(request(options));
         await response.body.dump();
         latencies.push(performance.now() - sent);
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;

@@ -28,3 +28,10 @@ export function summarize(values: number[]): LatencySummary {
 }
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/** The median of a few runs (NaN when there are none). */
+export const median = (values: number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
