@@ -3,7 +3,7 @@ import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
 import { eventually, httpClient, uniqueSuffix } from '@store/testing';
 import { readConfig } from '../src/config';
-import { start, type ReportsServer } from '../src/server';
+import { start, type ReportsServer } from '../src/app';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port where nothing listens: "Redis/MySQL is down" without touching the shared servers. */
@@ -64,8 +64,8 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   }
 }
 
-/** Reads a counter from an instance's /metrics, as Prometheus would. */
-export async function counterValue(server: ReportsServer, name: string, labels: Record<string, string> = {}) {
+/** Reads one sample (a counter, a histogram's _count or _sum) from an instance's /metrics, as Prometheus would. */
+export async function metricValue(server: ReportsServer, name: string, labels: Record<string, string> = {}) {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   const line = text

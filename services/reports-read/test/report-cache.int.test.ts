@@ -3,7 +3,7 @@ import { projectionKeys } from '@store/contracts';
 import type { JsonResponse } from '@store/testing';
 import {
   REDIS_URL,
-  counterValue,
+  metricValue,
   deleteKeys,
   pollUntil,
   seedProjection,
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const SPENDERS = '/orders/reports/highest-spenders?limit=2';
 const recomputes = (instance: Awaited<ReturnType<typeof startReports>>) =>
-  counterValue(instance.server, 'report_recomputes_total', { report: 'highest-spenders' });
+  metricValue(instance.server, 'report_recomputes_total', { report: 'highest-spenders' });
 
 describe('report cache with a TTL', () => {
   test('When the data changes within the TTL, then the cached answer is served with a growing Age; after the TTL the change shows', async () => {

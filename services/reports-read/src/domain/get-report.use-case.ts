@@ -9,7 +9,7 @@ import {
   newEntry,
 } from './cache-policy';
 import { rankTop, renderReport } from './ranking';
-import type { CachedReport, ReportCache, ReportName, ReportSource, SourceName } from './report';
+import type { CacheResult, CachedReport, ReportCache, ReportName, ReportSource, SourceName } from './report';
 import { SingleFlight } from './single-flight';
 
 export interface ReportQuery {
@@ -36,7 +36,10 @@ export interface GetReportDeps {
   /** 0 turns the cache off: every request computes. */
   ttlSeconds: number;
   now: () => number;
-  onRecompute: (report: ReportName) => void;
+  /** Runs every computation from the source; the composition root counts, times and traces it there. */
+  instrumentCompute: <T>(report: ReportName, source: SourceName, compute: () => Promise<T>) => Promise<T>;
+  /** Told once per answer given: the cache outcome its caller saw (what X-Cache and X-Cache-Status say). */
+  onCacheResult: (report: ReportName, result: CacheResult) => void;
   /** Waits between polls for another replica's result; replaceable so tests need no real timers. */
   pause?: (ms: number) => Promise<unknown>;
 }
@@ -59,12 +62,12 @@ export function createGetReport(deps: GetReportDeps): GetReport {
   const pause = deps.pause ?? pauseFor;
   const flights = new SingleFlight<Outcome>();
 
-  const compute = async ({ report, limit }: ReportQuery): Promise<CachedReport> => {
-    deps.onRecompute(report);
-    const snapshot = await source.candidates(report, limit);
-    const body = renderReport(report, rankTop(snapshot.candidates, limit));
-    return newEntry(body, snapshot.dataAsOf, now(), ttlSeconds);
-  };
+  const compute = ({ report, limit }: ReportQuery): Promise<CachedReport> =>
+    deps.instrumentCompute(report, source.name, async () => {
+      const snapshot = await source.candidates(report, limit);
+      const body = renderReport(report, rankTop(snapshot.candidates, limit));
+      return newEntry(body, snapshot.dataAsOf, now(), ttlSeconds);
+    });
 
   const computeAndStore = async (key: string, query: ReportQuery): Promise<Outcome> => {
     const entry = await compute(query);
@@ -112,7 +115,7 @@ export function createGetReport(deps: GetReportDeps): GetReport {
     };
   };
 
-  return async (query) => {
+  const serve = async (query: ReportQuery): Promise<ReportAnswer> => {
     if (ttlSeconds === 0) return answer({ entry: await compute(query), computedHere: true }, false);
     const key = cacheKeyOf(source.name, query.report, query.limit);
     const cached = await cache.read(key);
@@ -122,4 +125,17 @@ export function createGetReport(deps: GetReportDeps): GetReport {
     if (running) return answer({ ...(await running), computedHere: false });
     return answer(await flights.run(key, () => refresh(key, query, cached)));
   };
+
+  // Only answers are counted: a request that failed (store down) had no cache outcome to speak of.
+  return async (query) => {
+    const reply = await serve(query);
+    deps.onCacheResult(query.report, cacheResultOf(reply));
+    return reply;
+  };
+}
+
+/** The answer's X-Cache / X-Cache-Status in one word: computed here, served fresh, or served past its TTL. */
+export function cacheResultOf(answer: Pick<ReportAnswer, 'cache' | 'stale'>): CacheResult {
+  if (answer.cache === 'MISS') return 'miss';
+  return answer.stale ? 'stale' : 'hit';
 }

@@ -1,5 +1,5 @@
 import { createGetReport, type GetReportDeps } from './get-report.use-case';
-import type { CachedReport, ReportCache, ReportSource, SourceSnapshot } from './report';
+import type { CacheResult, CachedReport, ReportCache, ReportSource, SourceSnapshot } from './report';
 
 /** In-memory stand-in for the shared cache port (Redis behaviour is covered by the integration tests). */
 class MemoryCache implements ReportCache {
@@ -19,6 +19,7 @@ function setUp(overrides: Partial<GetReportDeps> = {}) {
   let clock = 1_000_000;
   let snapshot: SourceSnapshot = { candidates: [{ id: 1, name: 'Ada', score: 100 }], dataAsOf: 'T1' };
   const recomputes: string[] = [];
+  const results: CacheResult[] = [];
   const source: ReportSource = { name: 'projection', candidates: () => Promise.resolve(snapshot) };
   const cache = new MemoryCache();
   const getReport = createGetReport({
@@ -26,7 +27,12 @@ function setUp(overrides: Partial<GetReportDeps> = {}) {
     cache,
     ttlSeconds: 10,
     now: () => clock,
-    onRecompute: (report) => void recomputes.push(report),
+    instrumentCompute: (report, sourceName, compute) => {
+      recomputes.push(report);
+      expect(sourceName).toBe('projection');
+      return compute();
+    },
+    onCacheResult: (_report, result) => void results.push(result),
     pause: () => Promise.resolve(),
     ...overrides,
   });
@@ -34,6 +40,7 @@ function setUp(overrides: Partial<GetReportDeps> = {}) {
     getReport,
     cache,
     recomputes,
+    results,
     advance: (ms: number) => void (clock += ms),
     setSnapshot: (next: SourceSnapshot) => void (snapshot = next),
   };
@@ -43,7 +50,7 @@ const query = { report: 'highest-spenders', limit: 10 } as const;
 
 describe('get report', () => {
   test('When the cache is empty, then the answer is computed (MISS) and the next one is a HIT', async () => {
-    const { getReport, recomputes, advance } = setUp();
+    const { getReport, recomputes, results, advance } = setUp();
     const first = await getReport(query);
     advance(3_000);
     const second = await getReport(query);
@@ -51,6 +58,7 @@ describe('get report', () => {
     expect(JSON.parse(first.body)).toEqual([{ user_id: 1, name: 'Ada', total_expense: 1 }]);
     expect(second).toMatchObject({ cache: 'HIT', body: first.body, ageSeconds: 3, maxAgeSeconds: 7 });
     expect(recomputes).toEqual(['highest-spenders']);
+    expect(results).toEqual(['miss', 'hit']);
   });
 
   test('When many requests arrive together on a cold cache, then one computes and all share it', async () => {
@@ -62,7 +70,7 @@ describe('get report', () => {
   });
 
   test('When the entry expired, then one request recomputes and the others get the stale answer', async () => {
-    const { getReport, recomputes, advance, setSnapshot } = setUp();
+    const { getReport, recomputes, results, advance, setSnapshot } = setUp();
     const old = await getReport(query);
     setSnapshot({ candidates: [{ id: 2, name: 'Alan', score: 500 }], dataAsOf: 'T2' });
     advance(10_000);
@@ -73,16 +81,18 @@ describe('get report', () => {
     expect(
       rest.every((a) => a.cache === 'HIT' && a.stale && a.body === old.body && a.maxAgeSeconds === 0),
     ).toBe(true);
+    expect([...results].sort()).toEqual(['miss', 'miss', ...Array<string>(9).fill('stale')]);
   });
 
   test('When another replica holds the lock and a previous answer exists, then it is served without computing', async () => {
-    const { getReport, recomputes, advance, cache } = setUp();
+    const { getReport, recomputes, results, advance, cache } = setUp();
     await getReport(query);
     advance(11_000);
     cache.locks.add('projection:highest-spenders:10');
     const answer = await getReport(query);
     expect(answer).toMatchObject({ cache: 'HIT', stale: true, ageSeconds: 11 });
     expect(recomputes).toHaveLength(1);
+    expect(results).toEqual(['miss', 'stale']);
   });
 
   test('When another replica holds the lock and nothing is cached, then its result is awaited', async () => {
@@ -97,10 +107,11 @@ describe('get report', () => {
     let polls = 0;
     const pause = () =>
       Promise.resolve(++polls === 3 && void cache.entries.set('projection:highest-spenders:10', theirs));
-    const { getReport, recomputes } = setUp({ cache, pause });
+    const { getReport, recomputes, results } = setUp({ cache, pause });
     const answer = await getReport(query);
     expect(answer).toMatchObject({ cache: 'HIT', body: '["theirs"]' });
     expect(recomputes).toHaveLength(0);
+    expect(results).toEqual(['hit']);
   });
 
   test('When the lock holder never delivers, then the waiter computes after a bounded wait', async () => {
@@ -112,10 +123,22 @@ describe('get report', () => {
   });
 
   test('When the TTL is 0, then every request computes and nothing is cached', async () => {
-    const { getReport, recomputes, cache } = setUp({ ttlSeconds: 0 });
+    const { getReport, recomputes, results, cache } = setUp({ ttlSeconds: 0 });
     const answers = [await getReport(query), await getReport(query)];
     expect(answers.every((a) => a.cache === 'MISS' && !a.cacheable && a.maxAgeSeconds === 0)).toBe(true);
     expect(recomputes).toHaveLength(2);
+    expect(results).toEqual(['miss', 'miss']);
     expect(cache.entries.size).toBe(0);
+  });
+
+  test('When the source fails, then the error reaches the caller and no cache outcome is reported', async () => {
+    const failing: ReportSource = {
+      name: 'projection',
+      candidates: () => Promise.reject(new Error('source down')),
+    };
+    const { getReport, recomputes, results } = setUp({ source: failing });
+    await expect(getReport(query)).rejects.toThrow('source down');
+    expect(recomputes).toEqual(['highest-spenders']);
+    expect(results).toEqual([]);
   });
 });

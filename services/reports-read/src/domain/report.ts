@@ -4,6 +4,9 @@ export type ReportName = (typeof REPORT_NAMES)[number];
 
 export type SourceName = 'projection' | 'mysql';
 
+/** How the cache served one request: MISS (computed for it), HIT while fresh, or HIT past the TTL (stale). */
+export type CacheResult = 'hit' | 'miss' | 'stale';
+
 /** A member that may be ranked: a user with the cents they spent, or a product with the units it sold. */
 export interface Candidate {
   id: number;

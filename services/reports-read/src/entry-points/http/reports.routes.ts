@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { validate } from '@store/service-kit';
 import type { GetReport, ReportAnswer } from '../../domain/get-report.use-case';
 import { REPORT_NAMES } from '../../domain/report';
-import type { ReportMetrics } from '../../report-metrics';
+import type { ReportMetrics } from '../../metrics';
 
 const LIMIT_RULE = 'must be an integer from 1 to 100';
 

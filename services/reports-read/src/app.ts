@@ -1,4 +1,10 @@
-import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@store/observability';
+import {
+  createLogger,
+  createMetricsRegistry,
+  inSpan,
+  type Logger,
+  type Registry,
+} from '@store/observability';
 import {
   Lifecycle,
   closeRedis,
@@ -10,6 +16,7 @@ import {
   mysqlSettings,
   settleConnection,
   type ReadinessChecks,
+  type RunningServer,
 } from '@store/service-kit';
 import type { Config } from './config';
 import { createMysqlReportsRepository } from './data-access/mysql-reports.repository';
@@ -18,11 +25,11 @@ import { createReportCacheStore } from './data-access/report-cache.store';
 import { createGetReport } from './domain/get-report.use-case';
 import type { ReportSource } from './domain/report';
 import { reportsRouter } from './entry-points/http/reports.routes';
-import { createReportMetrics } from './report-metrics';
+import { createReportMetrics } from './metrics';
 
-export const SERVICE = 'reports-read';
+const SERVICE = 'reports-read';
 
-export interface ServerDeps {
+export interface Overrides {
   logger: Logger;
   /** The clock of the cache (epoch ms); tests share a controllable one between instances. */
   now: () => number;
@@ -36,41 +43,54 @@ export interface ReportsServer {
   stop(): Promise<void>;
 }
 
-/** Starts one reports-read instance; several may run in one process (each has its own clients and registry). */
-export async function start(config: Config, deps: Partial<ServerDeps> = {}): Promise<ReportsServer> {
-  const logger = deps.logger ?? createLogger(SERVICE);
+/**
+ * The composition root: starts one reports-read instance (main.ts, tests and every stack come through here).
+ * Several may run in one process, each with its own clients and metrics registry.
+ */
+export async function start(config: Config, overrides: Partial<Overrides> = {}): Promise<ReportsServer> {
+  const logger = overrides.logger ?? createLogger(SERVICE);
   const lifecycle = new Lifecycle(logger);
   const metrics = createMetricsRegistry(SERVICE);
   const reportMetrics = createReportMetrics(metrics);
 
+  // Shutdown steps run in registration order: stop taking requests before closing the stores they use.
+  let http: RunningServer | undefined;
+  lifecycle.onShutdown('http', async () => http?.close());
   const redis = createRedisClient(config.REDIS_URL, logger);
+  lifecycle.onShutdown('redis', () => closeRedis(redis));
   const readiness: ReadinessChecks = { redis: () => redis.ping() };
   let source: ReportSource = createProjectionStore(redis, config.REDIS_KEY_PREFIX);
-  let closePool = (): Promise<void> => Promise.resolve();
   if (config.REPORTS_SOURCE === 'mysql') {
     const pool = createMysqlPool(mysqlSettings(config));
+    lifecycle.onShutdown('mysql', () => pool.end());
     readiness.mysql = () => pool.query('SELECT 1');
     source = createMysqlReportsRepository(pool);
-    closePool = () => pool.end();
   }
 
   const getReport = createGetReport({
     source,
     cache: createReportCacheStore(redis, config.REDIS_KEY_PREFIX),
     ttlSeconds: config.REPORT_CACHE_TTL_SECONDS,
-    now: deps.now ?? Date.now,
-    onRecompute: reportMetrics.countRecompute,
+    now: overrides.now ?? Date.now,
+    // Names and counts only in attributes: a report's rows (people's names) stay out of traces.
+    instrumentCompute: (report, sourceName, compute) =>
+      inSpan('compute report', () => reportMetrics.timeCompute(report, sourceName, compute), {
+        attributes: { 'report.name': report, 'report.source': sourceName },
+      }),
+    onCacheResult: (_report, result) => reportMetrics.countCacheResult(result),
   });
 
   const app = createHttpApp({ service: SERVICE, logger, metrics, readiness });
   app.use(reportsRouter(getReport, reportMetrics));
   finishHttpApp(app, logger);
 
-  await settleConnection(redis);
-  const http = await listen(app, config.PORT, config.HOST);
-  lifecycle.onShutdown('http', () => http.close());
-  lifecycle.onShutdown('redis', () => closeRedis(redis));
-  lifecycle.onShutdown('mysql', closePool);
+  try {
+    await settleConnection(redis);
+    http = await listen(app, config.PORT, config.HOST);
+  } catch (error) {
+    await lifecycle.shutdown();
+    throw error;
+  }
   logger.info(
     { url: http.url, source: source.name, ttl: config.REPORT_CACHE_TTL_SECONDS },
     'reports-read listening',
