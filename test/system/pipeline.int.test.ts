@@ -6,11 +6,11 @@ import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
 import { eventually, httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
 import { readConfig as ordersWriteConfig } from '../../services/orders-write/src/config';
-import { startOrdersWrite, type OrdersWriteService } from '../../services/orders-write/src/service';
+import { start as startOrdersWrite, type OrdersWrite } from '../../services/orders-write/src/app';
 import { readConfig as projectorConfig } from '../../services/projector/src/config';
-import { start as startProjector, type Projector } from '../../services/projector/src/main';
+import { start as startProjector, type Projector } from '../../services/projector/src/app';
 import { readConfig as reportsConfig } from '../../services/reports-read/src/config';
-import { start as startReports, type ReportsServer } from '../../services/reports-read/src/server';
+import { start as startReports, type ReportsServer } from '../../services/reports-read/src/app';
 
 /*
  * The whole pipeline in one process, on the real stores: orders-write (API, outbox, relay) → RabbitMQ →
@@ -31,7 +31,7 @@ const shared = {
 };
 const logger = createLogger('pipeline-test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-let writer: OrdersWriteService;
+let writer: OrdersWrite;
 let projector: Projector;
 let fromProjection: ReportsServer;
 let fromMysql: ReportsServer;
@@ -42,9 +42,11 @@ let sql: mysql.Connection;
 beforeAll(async () => {
   writer = await startOrdersWrite(
     ordersWriteConfig({ ...shared, MIGRATE_ON_START: 'true', OUTBOX_POLL_INTERVAL_MS: '50' }),
-    logger,
+    { logger },
   );
-  projector = await startProjector(projectorConfig({ ...shared, RECONCILE_INTERVAL_SECONDS: '0' }), logger);
+  projector = await startProjector(projectorConfig({ ...shared, RECONCILE_INTERVAL_SECONDS: '0' }), {
+    logger,
+  });
   fromProjection = await startReports(
     reportsConfig({ ...shared, REPORTS_SOURCE: 'projection', REPORT_CACHE_TTL_SECONDS: '0' }),
     { logger },
@@ -55,7 +57,7 @@ beforeAll(async () => {
       logger,
     },
   );
-  api = httpClient(writer.http.url);
+  api = httpClient(writer.url);
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   sql = await mysql.createConnection({ host: '127.0.0.1', user: 'root', password: '', database });
 });

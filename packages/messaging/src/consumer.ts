@@ -9,10 +9,18 @@
  *   draining the queue. If the channel dies meanwhile, the retry stops and the broker redelivers;
  * - after a reconnect (connection hook) or a channel-only close (timer) the consumer subscribes again.
  * Handlers must be idempotent: a message whose ack was lost with its channel is delivered again.
+ *
+ * Context: every message is handled inside runWithRequestId(its message id), so each log line written while
+ * handling it carries request_id. The handler is first called synchronously from amqplib's delivery callback,
+ * where the amqplib instrumentation has made its consume span active, and retries are awaited in the same
+ * async function, which keeps that context; so the handler's Redis calls are children of the consume span.
+ * Do not move the handling onto a queue or a timer scheduled from elsewhere without carrying the context
+ * (context.active() captured at delivery, re-entered with context.with); a test guards this.
  */
+import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE } from '@store/contracts';
-import type { Logger } from '@store/observability';
+import { runWithRequestId, type Logger } from '@store/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ConfirmPublisher } from './confirm-publisher';
@@ -166,7 +174,11 @@ export class Consumer<T> {
       void session.channel.close().catch(() => undefined);
       return;
     }
-    const work = this.process(session, raw).finally(() => this.inFlight.delete(work));
+    // A message without an id (not one of ours) still gets a request id of its own to join its log lines.
+    const requestId = messageInfo(raw).messageId ?? randomUUID();
+    const work = runWithRequestId(requestId, () => this.process(session, raw)).finally(() =>
+      this.inFlight.delete(work),
+    );
     this.inFlight.add(work);
   }
 

@@ -19,6 +19,8 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: env.int(100, 1),
   OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
   OUTBOX_MAX_BACKOFF_MS: env.int(30_000, 100),
+  /** How often the outbox_pending_events / oldest-age gauges are recomputed (one count query per replica). */
+  OUTBOX_BACKLOG_INTERVAL_MS: env.int(5000, 10),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,6 +1,9 @@
-import { Counter, Gauge, type Registry } from '@store/observability';
+import { Counter, Gauge, Histogram, type Registry } from '@store/observability';
 
-/** Domain metrics of orders-write, registered beside the RED metrics on the service's registry. */
+/**
+ * Every metric name of orders-write, registered beside service-kit's HTTP RED histogram on the service's
+ * registry. Dashboards and alerts depend on these names: rename here only, and update them together.
+ */
 export function createWriteMetrics(registry: Registry) {
   return {
     // Kept from the reference lab: one increment per POST /orders, whatever the outcome.
@@ -23,13 +26,19 @@ export function createWriteMetrics(registry: Registry) {
       registers: [registry],
     }),
     outboxPending: new Gauge({
-      name: 'outbox_pending_rows',
-      help: 'Outbox rows not yet published',
+      name: 'outbox_pending_events',
+      help: 'Outbox events not yet published (refreshed every few seconds)',
       registers: [registry],
     }),
     outboxOldestAge: new Gauge({
       name: 'outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest unpublished outbox row',
+      help: 'Age of the oldest unpublished outbox event (0 when none is pending)',
+      registers: [registry],
+    }),
+    relayPublishDuration: new Histogram({
+      name: 'relay_publish_duration_seconds',
+      help: 'Per event, from the relay publish call to the broker confirm',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
   };

@@ -1,19 +1,13 @@
 import { createLogger } from '@store/observability';
-import { mysqlSettings } from '@store/service-kit';
+import { migrateLogged, openOrm } from './app';
 import { readConfig } from './config';
-import { migrate, openDatabase } from './data-access/orm';
 
 /** `npm run migrate`: creates the database if needed, applies pending migrations (schema, then seed data). */
 async function main(): Promise<void> {
   const logger = createLogger('orders-write-migrate');
-  const config = readConfig();
-  const orm = await openDatabase(mysqlSettings(config));
+  const orm = await openOrm(readConfig(), logger);
   try {
-    const applied = await migrate(orm);
-    logger.info(
-      { database: config.MYSQL_DATABASE, applied },
-      applied.length ? 'migrated' : 'already up to date',
-    );
+    await migrateLogged(orm, logger);
   } finally {
     await orm.close();
   }

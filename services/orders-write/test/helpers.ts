@@ -1,19 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
 import mysql from 'mysql2/promise';
 import { createLogger } from '@store/observability';
 import { httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
 import { readConfig } from '../src/config';
-import { startOrdersWrite, type OrdersWriteService, type ServiceHooks } from '../src/service';
+import { start, type OrdersWrite, type Overrides } from '../src/app';
 
 export interface TestService {
-  service: OrdersWriteService;
+  service: OrdersWrite;
   api: HttpClient;
   stop(): Promise<void>;
 }
 
-/** orders-write in-process on a free port, on the test database; the relay is off unless a test turns it on. */
+/**
+ * orders-write in-process through app.ts `start`, as every stack starts it, on a free port and the test database;
+ * the relay is off unless a test turns it on.
+ */
 export async function startTestService(
   env: Record<string, string> = {},
-  hooks: ServiceHooks = {},
+  overrides: Overrides = {},
 ): Promise<TestService> {
   const config = readConfig({
     ...process.env,
@@ -24,8 +29,8 @@ export async function startTestService(
     ...env,
   });
   const logger = createLogger('orders-write-test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const service = await startOrdersWrite(config, logger, hooks);
-  return { service, api: httpClient(service.http.url), stop: () => service.stop() };
+  const service = await start(config, { logger, ...overrides });
+  return { service, api: httpClient(service.url), stop: () => service.stop() };
 }
 
 /** Direct SQL for assertions on the stored state (the API is what is tested; this checks what it left). */
@@ -83,4 +88,32 @@ export function useServiceAndSql(env: Record<string, string> = {}): ServiceAndSq
     await context.app.stop();
   });
   return context;
+}
+
+export interface RelayTopology {
+  /** Settings that turn the relay on, publishing to this run's own exchange and queues. */
+  env: Record<string, string>;
+  /** Deletes the exchange and queues (after the service stopped). */
+  remove(): Promise<void>;
+}
+
+/** A relay of its own for a test file, so neither a running stack nor another test run sees its events. */
+export function ownRelayTopology(): RelayTopology {
+  const run = randomUUID().slice(0, 8);
+  const env = {
+    OUTBOX_RELAY_ENABLED: 'true',
+    OUTBOX_POLL_INTERVAL_MS: '50',
+    EVENTS_EXCHANGE: `test.store.events.${run}`,
+    PROJECTOR_QUEUE: `test.projector.${run}`,
+    DEAD_LETTER_QUEUE: `test.projector.dead-letter.${run}`,
+  };
+  const remove = async () => {
+    const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(env.PROJECTOR_QUEUE);
+    await channel.deleteQueue(env.DEAD_LETTER_QUEUE);
+    await channel.deleteExchange(env.EVENTS_EXCHANGE);
+    await connection.close();
+  };
+  return { env, remove };
 }

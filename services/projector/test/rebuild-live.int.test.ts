@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createMysqlPool } from '../src/data-access/mysql-pool';
-import { start, type Projector } from '../src/main';
+import { start, type Projector } from '../src/app';
 import { httpClient } from '@store/testing';
 import { TestBroker } from './broker';
 import {
@@ -27,7 +27,7 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
   let products: { id: number; name: string }[];
 
   beforeAll(async () => {
-    projector = await start(config, silentLogger());
+    projector = await start(config, { logger: silentLogger() });
     broker = await TestBroker.open();
     user = await createUser(pool);
     products = [await createProduct(pool, 1_250), await createProduct(pool, 99)];

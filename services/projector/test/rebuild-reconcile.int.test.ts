@@ -1,7 +1,7 @@
-import { openStores } from '../src/dependencies';
+import { openUseCases, type UseCases } from '../src/app';
+import type { Stores } from '../src/data-access/stores';
 import { apply } from '../src/domain/projection';
-import { rebuildProjection, RebuildInProgressError } from '../src/domain/rebuild.use-case';
-import { reconcile } from '../src/domain/reconcile.use-case';
+import { RebuildInProgressError } from '../src/domain/rebuild.use-case';
 import {
   silentLogger,
   createProduct,
@@ -16,22 +16,17 @@ import {
 
 describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', () => {
   const config = testConfig({ REBUILD_BATCH_SIZE: '7' });
-  const logger = silentLogger();
-  const stores = openStores(config, logger);
-  const rebuild = () =>
-    rebuildProjection({
-      log: stores.outboxLog,
-      target: stores.projection,
-      logger,
-      batchSize: config.REBUILD_BATCH_SIZE,
-    });
-  const check = (userIds: number[], productIds: number[]) =>
-    reconcile({ mysql: stores.mysqlTotals, projection: stores.projectionTotals }, { userIds, productIds });
+  let useCases: UseCases;
+  let stores: Stores;
+  const rebuild = () => useCases.rebuild();
+  const check = (userIds: number[], productIds: number[]) => useCases.reconcile({ userIds, productIds });
 
   let users: { id: number; name: string }[];
   let products: { id: number; name: string }[];
 
   beforeAll(async () => {
+    useCases = await openUseCases(config, silentLogger());
+    stores = useCases.stores;
     users = [await createUser(stores.pool), await createUser(stores.pool)];
     products = [await createProduct(stores.pool, 1_999), await createProduct(stores.pool, 575)];
   });

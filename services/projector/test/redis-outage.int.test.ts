@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { httpClient } from '@store/testing';
-import { start, type Projector } from '../src/main';
+import { start, type Projector } from '../src/app';
 import { TcpProxy, TestBroker } from './broker';
 import { deletePrefix, line, makeEvent, randomId, scores, silentLogger, testConfig } from './helpers';
 
@@ -16,7 +16,7 @@ describe('projector while Redis is unreachable (real Redis behind a local TCP pr
   beforeAll(async () => {
     await proxy.open();
     config = testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
-    projector = await start(config, silentLogger());
+    projector = await start(config, { logger: silentLogger() });
     broker = await TestBroker.open();
   });
 

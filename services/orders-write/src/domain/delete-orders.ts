@@ -11,7 +11,6 @@ export async function undoOrders(
   orders: OrderRecord[],
   userName: string,
   now: Date,
-  traceparent?: string,
 ): Promise<void> {
   if (orders.length === 0) return;
   const items = orders.flatMap((order) => order.items);
@@ -26,7 +25,6 @@ export async function undoOrders(
     orders.map((order) => ({
       type: 'OrderDeleted',
       data: toOrderData(order, userName, productNames),
-      traceparent,
     })),
     now,
   );

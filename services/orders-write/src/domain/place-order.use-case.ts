@@ -14,7 +14,6 @@ export interface PlaceOrderCommand {
   userId: number;
   items: { productId: number; quantity: number }[];
   idempotencyKey?: string;
-  traceparent?: string;
 }
 
 export interface PlaceOrderDeps {
@@ -92,7 +91,7 @@ async function createOrder(
 
   const productNames = new Map([...products.values()].map((product) => [product.id, product.name]));
   const data = toOrderData(record, user.name, productNames);
-  await repositories.outbox.append([{ type: 'OrderCreated', data, traceparent: command.traceparent }], now);
+  await repositories.outbox.append([{ type: 'OrderCreated', data }], now);
 
   const view = toOrderView(record);
   if (command.idempotencyKey) {

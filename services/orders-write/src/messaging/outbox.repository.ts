@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, raw } from '@mikro-orm/core';
+import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
 import type { OrderData, StoreEvent, StoreEventType } from '@store/contracts';
 import { EVENT_VERSION } from '@store/contracts';
+import { activeTraceparent } from '@store/observability';
 import { parseJsonColumn } from '@store/service-kit';
 import type { EntityManager } from '../data-access/orm';
 import { OutboxEntry, type OutboxRow } from '../data-access/entities';
@@ -9,7 +10,6 @@ import { OutboxEntry, type OutboxRow } from '../data-access/entities';
 export interface PendingEvent {
   type: StoreEventType;
   data: OrderData;
-  traceparent?: string;
 }
 
 /**
@@ -19,8 +19,13 @@ export interface PendingEvent {
 export class OutboxRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /**
+   * Appends events in the caller's transaction. Each row keeps the trace context active while it is written
+   * (the HTTP request's span under the OTel SDK), so the relay can publish it in the same trace.
+   */
   async append(events: PendingEvent[], now: Date): Promise<void> {
     if (events.length === 0) return;
+    const traceparent = activeTraceparent() ?? null;
     await this.em.insertMany(
       OutboxEntry,
       events.map((event) => ({
@@ -28,7 +33,7 @@ export class OutboxRepository {
         type: event.type,
         version: EVENT_VERSION,
         payload: event.data,
-        traceparent: event.traceparent ?? null,
+        traceparent,
         createdAt: now,
         publishedAt: null,
         attempts: 0,
@@ -44,17 +49,22 @@ export class OutboxRepository {
    * transaction ends. Never "sequence > last published": ids commit out of order, a high-water mark would skip.
    */
   async claimDue(limit: number, now: Date): Promise<StoreEvent[]> {
-    const rows = await this.em.find(
-      OutboxEntry,
-      { publishedAt: null, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
-      {
-        orderBy: { sequence: 'asc' },
-        limit,
-        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
-        disableIdentityMap: true,
-      },
-    );
+    const rows = await this.em.find(OutboxEntry, dueRows(now), {
+      orderBy: { sequence: 'asc' },
+      limit,
+      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+      disableIdentityMap: true,
+    });
     return rows.map(toEvent);
+  }
+
+  /** Whether any row is due, without locking anything: the relay's cheap idle poll. */
+  async hasDue(now: Date): Promise<boolean> {
+    const due = await this.em.findOne(OutboxEntry, dueRows(now), {
+      fields: ['sequence'],
+      disableIdentityMap: true,
+    });
+    return due !== null;
   }
 
   async markPublished(sequences: number[], now: Date): Promise<void> {
@@ -87,6 +97,12 @@ export class OutboxRepository {
     };
   }
 }
+
+/** Unpublished and not waiting out a backoff. */
+const dueRows = (now: Date): FilterQuery<OutboxRow> => ({
+  publishedAt: null,
+  $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }],
+});
 
 /** Rebuilds the published envelope from the row: the sequence is only known once the row exists. */
 function toEvent(row: OutboxRow): StoreEvent {

@@ -1,20 +1,22 @@
-import type { Logger } from '@store/observability';
-import type { Config } from '../config';
+import { untraced, type Logger } from '@store/observability';
 import type { ReconcileReport } from '../domain/reconcile.use-case';
 
-/** The periodic check behind the projection_drift gauge; returns the function that stops it. 0 s turns it off. */
+/**
+ * The periodic check behind the projection_drift gauge; returns the function that stops it. 0 turns it off.
+ * It runs untraced: it is housekeeping, and its GROUP BY and Redis reads every interval would fill the trace
+ * store with traces nobody asked for.
+ */
 export function scheduleReconcile(
   run: () => Promise<ReconcileReport>,
-  config: Pick<Config, 'RECONCILE_INTERVAL_SECONDS'>,
+  intervalMs: number,
   logger: Logger,
 ): () => void {
-  const intervalSeconds = config.RECONCILE_INTERVAL_SECONDS;
-  if (intervalSeconds <= 0) return () => undefined;
+  if (intervalMs <= 0) return () => undefined;
   let running = false;
   const timer = setInterval(() => {
     if (running) return; // a slow check never stacks up behind itself
     running = true;
-    run()
+    untraced(run)
       .then((report) => {
         const summary = { mismatches: report.mismatches, absoluteDifference: report.absoluteDifference };
         if (report.mismatches) logger.warn(summary, 'projection drifts from MySQL');
@@ -22,7 +24,7 @@ export function scheduleReconcile(
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'reconciliation failed'))
       .finally(() => (running = false));
-  }, intervalSeconds * 1000);
+  }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -24,7 +24,6 @@ export function ordersRoutes(deps: OrdersRoutesDeps): Router {
       userId: body.user_id,
       items: body.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
       idempotencyKey,
-      traceparent: res.get('traceparent'),
     });
     if (result.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(result.status).location(`/orders/${result.order.order_id}`).json(result.order);
@@ -37,7 +36,7 @@ export function ordersRoutes(deps: OrdersRoutesDeps): Router {
     res.json(await getOrder(deps.db, parseId(req.params.id)));
   });
   router.delete('/orders/:id', async (req, res) => {
-    await deleteOrder(deps, parseId(req.params.id), res.get('traceparent'));
+    await deleteOrder(deps, parseId(req.params.id));
     res.json({ deleted: true });
   });
   return router;

@@ -19,7 +19,7 @@ export function usersRoutes(deps: DeleteDeps): Router {
     res.json(await getUser(deps.db, parseId(req.params.id)));
   });
   router.delete('/users/:id', async (req, res) => {
-    const deletedOrders = await deleteUser(deps, parseId(req.params.id), res.get('traceparent'));
+    const deletedOrders = await deleteUser(deps, parseId(req.params.id));
     res.json({ deleted: true, deleted_orders: deletedOrders });
   });
   return router;

@@ -2,10 +2,13 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { AppError, validate } from '@store/service-kit';
 import type { IdFilter } from '../../domain/ports';
-import { RebuildInProgressError } from '../../domain/rebuild.use-case';
-import type { ProjectorActions } from '../../projector-actions';
+import { RebuildInProgressError, type RebuildResult } from '../../domain/rebuild.use-case';
+import type { ReconcileReport } from '../../domain/reconcile.use-case';
 
-export type AdminActions = Pick<ProjectorActions, 'rebuild' | 'reconcile'>;
+export interface AdminActions {
+  rebuild(): Promise<RebuildResult>;
+  reconcile(filter: IdFilter): Promise<ReconcileReport>;
+}
 
 const idList = z
   .string()

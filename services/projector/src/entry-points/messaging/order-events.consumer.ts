@@ -10,7 +10,7 @@ import type { Logger } from '@store/observability';
 import type { Config } from '../../config';
 import { apply } from '../../domain/projection';
 import type { ProjectionWriter } from '../../domain/ports';
-import type { ProjectorMetrics } from '../../projector-metrics';
+import type { ProjectorMetrics } from '../../metrics';
 
 export interface OrderEventsConsumerDeps {
   metrics: ProjectorMetrics;

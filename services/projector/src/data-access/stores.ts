@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '@store/observability';
-import { closeRedis, createRedisClient, type ReadinessChecks } from '@store/service-kit';
-import type { Config } from './config';
-import { createMysqlPool } from './data-access/mysql-pool';
-import { MysqlTotalsRepository } from './data-access/mysql-totals.repository';
-import { OutboxLogRepository } from './data-access/outbox-log.repository';
-import { ProjectionTotalsStore } from './data-access/projection-totals.store';
-import { ProjectionStore } from './data-access/projection.store';
+import { closeRedis, createRedisClient, settleConnection, type ReadinessChecks } from '@store/service-kit';
+import type { Config } from '../config';
+import { createMysqlPool } from './mysql-pool';
+import { MysqlTotalsRepository } from './mysql-totals.repository';
+import { OutboxLogRepository } from './outbox-log.repository';
+import { ProjectionTotalsStore } from './projection-totals.store';
+import { ProjectionStore } from './projection.store';
 
 export interface Stores {
   redis: Redis;
@@ -21,12 +21,15 @@ export interface Stores {
 }
 
 /**
- * Redis and MySQL clients and the stores built on them. Redis commands fail fast while Redis is away, so the
- * consumer's handler throws and the runner retries the message later instead of holding it in memory.
+ * Redis and MySQL clients and the stores built on them. Redis commands fail fast while Redis is away (no
+ * offline queue), so the consumer's handler throws and the runner retries the message later instead of holding
+ * it in memory. The same rule made the CLIs fail at once ("Stream isn't writeable"): they used the client
+ * before it had connected. Hence the wait for the first connection here (bounded; never throws).
  */
-export function openStores(config: Config, logger: Logger): Stores {
+export async function openStores(config: Config, logger: Logger): Promise<Stores> {
   const redis = createRedisClient(config.REDIS_URL, logger);
   const pool = createMysqlPool(config);
+  await settleConnection(redis);
   return {
     redis,
     pool,

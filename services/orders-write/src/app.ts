@@ -1,0 +1,144 @@
+import { createLogger, createMetricsRegistry, type Logger } from '@store/observability';
+import { Lifecycle, listen, mysqlSettings } from '@store/service-kit';
+import type { Config } from './config';
+import { Database } from './data-access/database';
+import { migrate, openDatabase, type MikroORM } from './data-access/orm';
+import { createApp } from './entry-points/http/server';
+import { watchOutboxBacklog } from './messaging/outbox-backlog';
+import { OutboxRelay } from './messaging/outbox-relay';
+import { connectRelayBroker } from './messaging/relay-broker';
+import { createWriteMetrics, statementKind, type WriteMetrics } from './metrics';
+
+/** What a caller (main, a test, a CLI) may replace; everything else comes from the config. */
+export interface Overrides {
+  logger?: Logger;
+  /** Every SQL statement sent, after it is counted in db_queries_total (tests count the N+1 with it). */
+  onQuery?: (sql: string) => void;
+  /** The clock of the use cases and the relay. */
+  now?: () => Date;
+}
+
+export interface OrdersWrite {
+  url: string;
+  port: number;
+  db: Database;
+  /** Undefined when OUTBOX_RELAY_ENABLED is false. */
+  relay: OutboxRelay | undefined;
+  metrics: WriteMetrics;
+  /** Stops accepting requests, lets the relay finish its batch, closes the broker and the pool; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The composition root of orders-write: database (migrated if configured), outbox relay, HTTP API. */
+export async function start(config: Config, overrides: Overrides = {}): Promise<OrdersWrite> {
+  const logger = overrides.logger ?? createLogger('orders-write');
+  const now = overrides.now ?? (() => new Date());
+  const registry = createMetricsRegistry('orders-write');
+  const metrics = createWriteMetrics(registry);
+  const lifecycle = new Lifecycle(logger);
+  const orm = await openOrm(config, logger, (sql) => {
+    metrics.dbQueries.inc({ statement: statementKind(sql) });
+    overrides.onQuery?.(sql);
+  });
+  const db = new Database(orm);
+  let relay: RunningRelay | undefined;
+  try {
+    if (config.MIGRATE_ON_START) await migrateLogged(orm, logger);
+    if (config.OUTBOX_RELAY_ENABLED) relay = await startRelay(config, { db, logger, metrics, now });
+    const app = createApp({
+      db,
+      logger,
+      registry,
+      metrics,
+      productLookup: config.PRODUCT_LOOKUP,
+      now,
+      onCommitted: () => relay?.relay.nudge(),
+      readiness: { mysql: () => db.ping(), ...(relay ? { rabbitmq: relay.ready } : {}) },
+    });
+    const http = await listen(app, config.PORT, config.HOST);
+    // Steps run in this order: no new requests first, then the relay's last batch, then the pool it used.
+    lifecycle.onShutdown('http', () => http.close());
+    if (relay) lifecycle.onShutdown('outbox relay', relay.stop);
+    lifecycle.onShutdown('mysql', () => orm.close());
+    logger.info(
+      { url: http.url, productLookup: config.PRODUCT_LOOKUP, relay: Boolean(relay) },
+      'orders-write listening',
+    );
+    return {
+      url: http.url,
+      port: http.port,
+      db,
+      relay: relay?.relay,
+      metrics,
+      stop: () => lifecycle.shutdown(),
+    };
+  } catch (error) {
+    await relay?.stop();
+    await orm.close();
+    throw error;
+  }
+}
+
+/** The ORM as the service and the migrate CLI use it: same settings, MikroORM's messages in the pino log. */
+export function openOrm(config: Config, logger: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
+  return openDatabase({
+    ...mysqlSettings(config),
+    log: (message) => logger.debug({ component: 'mikro-orm' }, message),
+    ...(onQuery ? { onQuery } : {}),
+  });
+}
+
+/** Creates the database if needed and applies pending migrations; returns their names. */
+export async function migrateLogged(orm: MikroORM, logger: Logger): Promise<string[]> {
+  const applied = await migrate(orm);
+  logger.info(
+    { database: orm.config.get('dbName'), applied },
+    applied.length ? 'migrated' : 'schema up to date',
+  );
+  return applied;
+}
+
+interface RunningRelay {
+  relay: OutboxRelay;
+  ready: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** The relay, its broker connection and its backlog gauges, started together and stopped in reverse. */
+async function startRelay(
+  config: Config,
+  deps: { db: Database; logger: Logger; metrics: WriteMetrics; now: () => Date },
+): Promise<RunningRelay> {
+  const { db, logger, metrics, now } = deps;
+  const broker = await connectRelayBroker(config, { logger, publishDuration: metrics.relayPublishDuration });
+  const relay = new OutboxRelay({
+    db,
+    logger,
+    now,
+    publish: broker.publish,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
+  });
+  relay.onEvent((event) => {
+    if (event.kind === 'failed') metrics.outboxPublishFailures.inc();
+    else for (const published of event.events) metrics.outboxPublished.inc({ type: published.type });
+  });
+  const stopWatchingBacklog = watchOutboxBacklog({
+    db,
+    logger,
+    now,
+    gauges: { pending: metrics.outboxPending, oldestAgeSeconds: metrics.outboxOldestAge },
+    intervalMs: config.OUTBOX_BACKLOG_INTERVAL_MS,
+  });
+  relay.start();
+  return {
+    relay,
+    ready: broker.ready,
+    stop: async () => {
+      await stopWatchingBacklog();
+      await relay.stop();
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { StoreEvent } from '@store/contracts';
+import { AmqpConnection, type Consumer } from '@store/messaging';
+import { createLogger, createMetricsRegistry, type Logger } from '@store/observability';
+import { Lifecycle, type RunningServer } from '@store/service-kit';
+import type { Config } from './config';
+import { openStores, type Stores } from './data-access/stores';
+import type { IdFilter } from './domain/ports';
+import { rebuildProjection, type RebuildProgress, type RebuildResult } from './domain/rebuild.use-case';
+import { reconcile, type ReconcileReport } from './domain/reconcile.use-case';
+import { startHttpServer } from './entry-points/http/http-server';
+import { consumingCheck, startOrderEventsConsumer } from './entry-points/messaging/order-events.consumer';
+import { scheduleReconcile } from './entry-points/reconcile.schedule';
+import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
+
+/** The use cases bound to one set of stores: what the admin routes, the schedule, the CLIs and tests call. */
+export interface UseCases {
+  stores: Stores;
+  rebuild: (onProgress?: (progress: RebuildProgress) => Promise<void> | void) => Promise<RebuildResult>;
+  /** A full reconciliation (no filter) also sets the projection_drift gauge; a filtered one only answers. */
+  reconcile: (filter?: IdFilter) => Promise<ReconcileReport>;
+}
+
+export interface Projector extends UseCases {
+  url: string;
+  consumer: Consumer<StoreEvent>;
+  stop(): Promise<void>;
+}
+
+export interface Overrides {
+  logger?: Logger;
+  /** the clock of projection_lag_seconds */
+  now?: () => number;
+}
+
+/**
+ * Opens the stores and binds the use cases to them, without consuming or listening: the service builds on this
+ * and the rebuild and reconcile CLIs use it alone. The caller closes `stores`.
+ */
+export async function openUseCases(
+  config: Config,
+  logger: Logger,
+  metrics?: Pick<ProjectorMetrics, 'drift'>,
+): Promise<UseCases> {
+  const stores = await openStores(config, logger);
+  return {
+    stores,
+    rebuild: (onProgress) =>
+      rebuildProjection({
+        log: stores.outboxLog,
+        target: stores.projection,
+        logger,
+        batchSize: config.REBUILD_BATCH_SIZE,
+        onProgress,
+      }),
+    reconcile: async (filter = {}) => {
+      const report = await reconcile(
+        { mysql: stores.mysqlTotals, projection: stores.projectionTotals },
+        filter,
+      );
+      if (!filter.userIds && !filter.productIds) metrics?.drift.set(report.mismatches);
+      return report;
+    },
+  };
+}
+
+/** The projector: order events → Redis, the periodic reconciliation, and health, /metrics and admin on HTTP. */
+export async function start(config: Config, overrides: Overrides = {}): Promise<Projector> {
+  const logger = overrides.logger ?? createLogger('projector');
+  const registry = createMetricsRegistry('projector');
+  const metrics = createProjectorMetrics(registry);
+  const useCases = await openUseCases(config, logger, metrics);
+  const amqp = new AmqpConnection({ url: config.AMQP_URL, logger, name: 'projector' });
+  let consumer: Consumer<StoreEvent> | undefined;
+  let server: RunningServer | undefined;
+  let stopSchedule = (): void => undefined;
+  const lifecycle = new Lifecycle(logger);
+  // In this order: in-flight messages finish and ack before anything they need goes away.
+  lifecycle.onShutdown('consumer', async () => consumer?.stop());
+  lifecycle.onShutdown('reconcile schedule', () => Promise.resolve(stopSchedule()));
+  lifecycle.onShutdown('http', async () => server?.close());
+  lifecycle.onShutdown('redis and mysql', () => useCases.stores.close());
+  lifecycle.onShutdown('amqp', () => amqp.close());
+  try {
+    consumer = await startOrderEventsConsumer(amqp, config, useCases.stores.projection, {
+      metrics,
+      logger,
+      now: overrides.now,
+    });
+    amqp.start();
+    await amqp.waitUntilConnected(config.STARTUP_TIMEOUT_MS);
+    const readiness = { ...useCases.stores.readiness, rabbitmq: consumingCheck(amqp, consumer) };
+    server = await startHttpServer(config, { logger, registry, readiness, actions: useCases });
+    stopSchedule = scheduleReconcile(
+      () => useCases.reconcile(),
+      config.RECONCILE_INTERVAL_SECONDS * 1000,
+      logger,
+    );
+  } catch (error) {
+    await lifecycle.shutdown(); // what did open is closed again; the caller sees why it failed
+    throw error;
+  }
+  return { ...useCases, url: server.url, consumer, stop: () => lifecycle.shutdown() };
+}

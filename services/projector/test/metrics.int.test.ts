@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { httpClient } from '@store/testing';
+import { start, type Projector } from '../src/app';
+import { TestBroker } from './broker';
+import { deletePrefix, line, makeEvent, randomId, silentLogger, testConfig } from './helpers';
+import { metricValue } from './prometheus';
+
+jest.setTimeout(30_000);
+
+/* Every event is stamped as committed 1.5 s before the projector's clock, so the lag histogram is exact. */
+const COMMITTED_AT = Date.parse('2025-01-01T00:00:00.000Z');
+const LAG_MS = 1_500;
+
+describe('projector metrics (real RabbitMQ, Redis and MariaDB)', () => {
+  const config = testConfig();
+  const queue = config.PROJECTOR_QUEUE;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let projector: Projector;
+  let broker: TestBroker;
+
+  beforeAll(async () => {
+    projector = await start(config, { logger: silentLogger(), now: () => COMMITTED_AT + LAG_MS });
+    broker = await TestBroker.open();
+  });
+
+  afterAll(async () => {
+    await projector.stop();
+    await broker.close([queue, config.DEAD_LETTER_QUEUE]);
+    await deletePrefix(redis, config.REDIS_KEY_PREFIX);
+    await redis.quit();
+  });
+
+  const scrape = async () => (await httpClient(projector.url).get<string>('/metrics')).body;
+  const acked = (eventId: string) =>
+    projector.consumer.waitFor('ack', (info) => info.messageId === eventId, 15_000);
+  const committed = { occurred_at: new Date(COMMITTED_AT).toISOString() };
+
+  test('When events are applied, redelivered, poisoned and reconciled, then each series moves by exactly that', async () => {
+    const first = { ...makeEvent('OrderCreated', [line(randomId(), 2, 500)]), ...committed };
+    const kept = { ...makeEvent('OrderCreated', [line(randomId(), 1, 800)]), ...committed };
+    const deleted = { ...first, event_id: randomUUID(), type: 'OrderDeleted' as const };
+    const poison = `poison-${randomUUID()}`;
+    const before = await scrape();
+
+    for (const event of [first, kept, deleted]) {
+      const applied = acked(event.event_id);
+      broker.publish(queue, event);
+      await applied;
+    }
+    const duplicate = acked(first.event_id);
+    broker.publish(queue, first);
+    await duplicate;
+    const deadLettered = projector.consumer.waitFor(
+      'dead-letter',
+      (info) => info.messageId === poison,
+      15_000,
+    );
+    broker.publishRaw(queue, '{not json', poison);
+    await deadLettered;
+    const report = await projector.reconcile();
+    const after = await scrape();
+
+    expect(metricValue(before, 'events_duplicate_total')).toBe(0);
+    expect(metricValue(before, 'events_dead_lettered_total')).toBe(0);
+    expect(metricValue(before, 'projection_lag_seconds_count')).toBe(0);
+    expect(metricValue(before, 'projection_drift')).toBe(0);
+    expect(metricValue(after, 'events_applied_total', { type: 'OrderCreated' })).toBe(2);
+    expect(metricValue(after, 'events_applied_total', { type: 'OrderDeleted' })).toBe(1);
+    expect(metricValue(after, 'events_duplicate_total')).toBe(1);
+    expect(metricValue(after, 'events_dead_lettered_total')).toBe(1);
+    expect(metricValue(after, 'projection_lag_seconds_count')).toBe(3);
+    expect(metricValue(after, 'projection_lag_seconds_sum')).toBeCloseTo(3 * (LAG_MS / 1000));
+    expect(metricValue(after, 'projection_lag_seconds_bucket', { le: '1' })).toBe(0);
+    expect(metricValue(after, 'projection_lag_seconds_bucket', { le: '2.5' })).toBe(3);
+    // `kept` exists only in the projection (never in MySQL): planted drift the full check must count.
+    expect(report.users).toContainEqual({ id: kept.data.user_id, expected: 0, actual: 800 });
+    expect(metricValue(after, 'projection_drift')).toBe(report.mismatches);
+  });
+});
