@@ -4,3 +4,4 @@ export * from './unique';
 export * from './ensure-infrastructure';
 export * from './eventually';
 export * from './in-memory-tracing';
+export * from './prometheus';

@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { eventually } from '@store/testing';
+import { eventually, parseMetrics, type HttpClient } from '@store/testing';
 import {
   count,
   createProduct,
@@ -9,7 +9,12 @@ import {
   startTestService,
   type TestService,
 } from './helpers';
-import { scrape } from './prometheus-text';
+
+async function scrape(api: HttpClient) {
+  const response = await api.get('/metrics');
+  expect(response.status).toBe(200);
+  return parseMetrics(response.body as string);
+}
 
 /*
  * The pipeline metrics move by the right amounts when orders flow. The relay's own loop is paused and the test

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
-import { eventually, httpClient, uniqueSuffix } from '@store/testing';
+import { eventually, httpClient, parseMetrics, uniqueSuffix } from '@store/testing';
 import { readConfig } from '../src/config';
 import { start, type ReportsServer } from '../src/app';
 
@@ -66,12 +66,7 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 /** Reads one sample (a counter, a histogram's _count or _sum) from an instance's /metrics, as Prometheus would. */
 export async function metricValue(server: ReportsServer, name: string, labels: Record<string, string> = {}) {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  const line = text
-    .split('\n')
-    .find((row) => row.startsWith(`${name}{`) && wanted.every((label) => row.includes(label)));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  return parseMetrics(await (await fetch(`${server.url}/metrics`)).text()).value(name, labels);
 }
 
 /** Bounded polling, only for observing time-based expiry in a store. */
