@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders the local stack's Prometheus config (<STACK_DIR>/prometheus/prometheus.yml): the same jobs as the root
-# prometheus.yml (compose), with static targets instead of DNS discovery. nginx's stub_status is plain text that
-# Prometheus cannot scrape without an exporter, so it is not a target. Prints the rendered file's path.
+# prometheus.yml (compose), with static targets instead of DNS discovery. Not here: nginx (its stub_status is text
+# Prometheus cannot read, and the local stack runs no exporter for it; Debian packages one,
+# prometheus-nginx-exporter, if it is ever wanted) and the OTel collector (the local stack has none: its traces go
+# to the project's own OTLP sink). Prints the rendered file's path.
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -35,6 +37,12 @@ scrape_configs:
     static_configs:
       - targets: ["$STACK_HOST:$PROJECTOR_PORT"]
   - job_name: rabbitmq
+    static_configs:
+      - targets: ["$STACK_HOST:${RABBITMQ_PROMETHEUS_PORT:-15692}"]
+  - job_name: rabbitmq-queues
+    metrics_path: /metrics/detailed
+    params:
+      family: [queue_coarse_metrics]
     static_configs:
       - targets: ["$STACK_HOST:${RABBITMQ_PROMETHEUS_PORT:-15692}"]
   - job_name: prometheus
