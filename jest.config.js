@@ -19,6 +19,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services}/*/src/**/*.unit.test.ts',
         '<rootDir>/load/src/**/*.unit.test.ts',
+        '<rootDir>/tools/*/src/**/*.unit.test.ts',
       ],
     },
     {
@@ -27,6 +28,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services}/*/test/**/*.int.test.ts',
         '<rootDir>/test/system/**/*.int.test.ts',
+        '<rootDir>/tools/*/test/**/*.int.test.ts',
       ],
       globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
     },

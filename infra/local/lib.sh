@@ -15,9 +15,32 @@ PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
 ORDERS_WRITE_BASE_PORT="${ORDERS_WRITE_BASE_PORT:-5001}"
 REPORTS_READ_BASE_PORT="${REPORTS_READ_BASE_PORT:-5101}"
 PROJECTOR_PORT="${PROJECTOR_PORT:-5201}"
+TRACE_SINK_PORT="${TRACE_SINK_PORT:-4318}"
+TRACE_DIR="$LOG_DIR/traces"
 REPLICAS="${REPLICAS:-2}"
 ORDERS_WRITE_REPLICAS="${ORDERS_WRITE_REPLICAS:-$REPLICAS}"
 REPORTS_READ_REPLICAS="${REPORTS_READ_REPLICAS:-$REPLICAS}"
+
+# Tracing is on unless OTEL_SDK_DISABLED=true: the services export to the stack's own OTLP sink (trace-sink).
+tracing_enabled() { [ "${OTEL_SDK_DISABLED:-false}" != true ]; }
+
+# The tracing settings of one service process (name e.g. orders-write-1), one VAR=value line each, in the standard
+# OTEL_* variables only (read by packages/observability/src/register.ts). Each can be overridden from the
+# environment; OTEL_RESOURCE_ATTRIBUTES given there is kept and the instance id added to it.
+# The sampler keeps 10 % of the traces begun at the services (nginx begins none) and, parent-based, the whole of
+# each kept trace across the outbox and the queue. Lower the cost or raise the detail here, after measuring.
+otel_env() { # service name
+  local attributes="${OTEL_RESOURCE_ATTRIBUTES:-}"
+  case "$attributes" in *service.instance.id=*) ;; *) attributes="${attributes:+$attributes,}service.instance.id=$2" ;; esac
+  printf '%s\n' \
+    "OTEL_SERVICE_NAME=${OTEL_SERVICE_NAME:-$1}" \
+    "OTEL_RESOURCE_ATTRIBUTES=$attributes" \
+    "OTEL_TRACES_EXPORTER=${OTEL_TRACES_EXPORTER:-otlp}" \
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=${OTEL_EXPORTER_OTLP_TRACES_PROTOCOL:-http/json}" \
+    "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://$STACK_HOST:$TRACE_SINK_PORT}" \
+    "OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}" \
+    "OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.1}"
+}
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: the plain-process twin of docker-compose.yml. Makes sure MariaDB/Redis/RabbitMQ run, installs
-# nginx and prometheus when missing, builds, migrates, then starts orders-write ×N, reports-read ×N, the projector,
-# nginx (gateway) and Prometheus, each from <STACK_DIR> with its pid in pids/ and its output in logs/.
+# nginx and prometheus when missing, builds, migrates, then starts the trace sink (unless OTEL_SDK_DISABLED=true),
+# orders-write ×N, reports-read ×N, the projector, nginx (gateway) and Prometheus, each from <STACK_DIR> with its
+# pid in pids/ and its output in logs/ (traces in logs/traces/, read by `npm run traces`).
 # Waits (bounded) for every service's /health/ready; on any failure it prints the log tail and stops what it
 # started. MariaDB/Redis/RabbitMQ are shared machine services: stop.sh never stops them.
 set -euo pipefail
@@ -16,7 +17,7 @@ STACK_PROMETHEUS="${STACK_PROMETHEUS:-yes}"
 # Idempotent: a whole stack already running from STACK_DIR is left as it is; a partial one must be stopped first.
 alive=0
 total=0
-for name in $(service_instances | cut -d' ' -f1) nginx; do
+for name in $(tracing_enabled && echo trace-sink) $(service_instances | cut -d' ' -f1) nginx; do
   total=$((total + 1))
   if pid_alive "$(read_pid "$name")"; then alive=$((alive + 1)); fi
 done
@@ -57,8 +58,8 @@ if [ "$STACK_BUILD" = yes ]; then
   log "building (npx tsc -b)"
   npx tsc -b || die "build failed (npx tsc -b); fix it or run with STACK_BUILD=no to use the existing dist/"
 fi
-for service in orders-write reports-read projector; do
-  [ -f "services/$service/dist/src/main.js" ] || die "services/$service/dist/src/main.js is missing: build first"
+for program in services/{orders-write,reports-read,projector}/dist/src/main.js tools/traces/dist/src/sink.js; do
+  [ -f "$program" ] || die "$program is missing: build first"
 done
 log "migrating database ${MYSQL_DATABASE:-store_manager}"
 node services/orders-write/dist/src/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
@@ -67,21 +68,41 @@ node services/orders-write/dist/src/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
     die "migration failed (log: $LOG_DIR/migrate.log)"
   }
 
-# --- services ------------------------------------------------------------------------------------------------
-started=yes
-while read -r name port; do
-  service="${name%-*}"
-  log "starting $name on $STACK_HOST:$port"
-  HOST="$STACK_HOST" PORT="$port" MIGRATE_ON_START=false \
-    nohup node "services/$service/dist/src/main.js" </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
-  echo $! >"$PID_DIR/$name.pid"
-done < <(service_instances)
-
 fail_with_log() { # name reason
   log "$1 $2; last lines of $LOG_DIR/$1.log:"
   tail -n 25 "$LOG_DIR/$1.log" >&2 || true
   exit 1
 }
+started=yes
+
+# --- trace sink: started first, so that no service's first spans are lost ------------------------------------
+if tracing_enabled; then
+  log "starting trace-sink on $STACK_HOST:$TRACE_SINK_PORT (traces in $TRACE_DIR)"
+  NODE_ENV=production TRACE_SINK_HOST="$STACK_HOST" TRACE_SINK_PORT="$TRACE_SINK_PORT" TRACE_SINK_DIR="$TRACE_DIR" \
+    nohup node tools/traces/dist/src/sink.js </dev/null >>"$LOG_DIR/trace-sink.log" 2>&1 &
+  echo $! >"$PID_DIR/trace-sink.pid"
+  for _ in $(seq 1 50); do
+    [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] && break
+    pid_alive "$(read_pid trace-sink)" || fail_with_log trace-sink "exited during start"
+    sleep 0.2
+  done
+  [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] ||
+    fail_with_log trace-sink "does not answer on $TRACE_SINK_PORT"
+else
+  log "OTEL_SDK_DISABLED=true: no tracing, no trace sink"
+fi
+
+# --- services ------------------------------------------------------------------------------------------------
+# Tracing is loaded before the app (--require); its settings are the OTEL_* lines of otel_env (lib.sh).
+while read -r name port; do
+  service="${name%-*}"
+  mapfile -t otel < <(otel_env "$service" "$name")
+  log "starting $name on $STACK_HOST:$port"
+  env "${otel[@]}" NODE_ENV=production HOST="$STACK_HOST" PORT="$port" MIGRATE_ON_START=false \
+    nohup node --require @store/observability/register "services/$service/dist/src/main.js" \
+    </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$PID_DIR/$name.pid"
+done < <(service_instances)
 
 deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
 waiting="$(service_instances)"

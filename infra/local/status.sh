@@ -21,8 +21,14 @@ while read -r name port; do
 done < <(service_instances)
 check nginx "http://$STACK_HOST:$GATEWAY_PORT/health-check"
 [ -f "$PID_DIR/prometheus.pid" ] && check prometheus "http://$STACK_HOST:$PROMETHEUS_PORT/-/ready"
+[ -f "$PID_DIR/trace-sink.pid" ] && check trace-sink "http://$STACK_HOST:$TRACE_SINK_PORT/health"
 
 if [ "${1:-}" = --urls ]; then
+  # Rows of the optional processes, each with its line break, so that an absent one leaves no blank line.
+  optional=""
+  [ -f "$PID_DIR/prometheus.pid" ] && optional+="  Prometheus             http://$STACK_HOST:$PROMETHEUS_PORT"$'\n'
+  [ -f "$PID_DIR/trace-sink.pid" ] &&
+    optional+="  traces (OTLP sink)     http://$STACK_HOST:$TRACE_SINK_PORT/v1/traces -> $TRACE_DIR (npm run traces)"$'\n'
   cat <<TABLE
 
   gateway (use this)     http://$STACK_HOST:$GATEWAY_PORT   (reports: /orders/reports/highest-spenders)
@@ -30,8 +36,7 @@ if [ "${1:-}" = --urls ]; then
   orders-write           http://$STACK_HOST:$ORDERS_WRITE_BASE_PORT .. +$((ORDERS_WRITE_REPLICAS - 1))
   reports-read           http://$STACK_HOST:$REPORTS_READ_BASE_PORT .. +$((REPORTS_READ_REPLICAS - 1))
   projector (admin)      http://$STACK_HOST:$PROJECTOR_PORT/health/ready
-$([ -f "$PID_DIR/prometheus.pid" ] && echo "  Prometheus             http://$STACK_HOST:$PROMETHEUS_PORT")
-  RabbitMQ console       http://$STACK_HOST:15672 (guest/guest)
+${optional}  RabbitMQ console       http://$STACK_HOST:15672 (guest/guest)
   logs                   $LOG_DIR
   stop                   npm stop$([ "$STACK_DIR" = "$REPO_ROOT/.run" ] || echo " (with STACK_DIR=$STACK_DIR and the same ports)")
 TABLE

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm stop`: stops exactly the processes start.sh started, by their pid files (never by name): SIGTERM, then
-# SIGKILL after STOP_TIMEOUT_SECONDS. Removes the pid files. MariaDB, Redis and RabbitMQ are shared machine
-# services and are left running. Safe to run again.
+# SIGKILL after STOP_TIMEOUT_SECONDS. The trace sink goes last, once the services have flushed their last spans
+# into it. Removes the pid files. MariaDB, Redis and RabbitMQ are shared machine services and are left running.
+# Safe to run again.
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,29 +13,37 @@ STOP_TIMEOUT_SECONDS="${STOP_TIMEOUT_SECONDS:-15}"
   exit 0
 }
 
-pids=()
+stopped=0
+stop_processes() { # pid files: signal them all, then wait for them together
+  local file pid pids=()
+  for file in "$@"; do
+    [ -e "$file" ] || continue
+    pid="$(cat "$file")"
+    if pid_alive "$pid" && ! pid_ours "$pid"; then
+      log "pid $pid of $(basename "$file") is no longer the stack's process: not signalled"
+    elif pid_alive "$pid"; then
+      log "stopping $(basename "$file" .pid) (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  local deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
+  for pid in "${pids[@]}"; do
+    while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    if pid_alive "$pid"; then
+      log "pid $pid still alive after ${STOP_TIMEOUT_SECONDS}s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  stopped=$((stopped + ${#pids[@]}))
+}
+
 files=()
 for file in "$PID_DIR"/*.pid; do
-  [ -e "$file" ] || continue
-  pid="$(cat "$file")"
-  files+=("$file")
-  if pid_alive "$pid" && ! pid_ours "$pid"; then
-    log "pid $pid of $(basename "$file") is no longer the stack's process: not signalled"
-  elif pid_alive "$pid"; then
-    log "stopping $(basename "$file" .pid) (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    pids+=("$pid")
-  fi
+  [ -e "$file" ] && [ "$file" != "$PID_DIR/trace-sink.pid" ] && files+=("$file")
 done
-
-deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
-for pid in "${pids[@]}"; do
-  while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-  if pid_alive "$pid"; then
-    log "pid $pid still alive after ${STOP_TIMEOUT_SECONDS}s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-done
+stop_processes "${files[@]}"
+stop_processes "$PID_DIR/trace-sink.pid"
 # nginx removes its own pid file on exit; the others are ours to remove.
-rm -f "${files[@]}"
-log "stopped ${#pids[@]} process(es) of $STACK_DIR"
+rm -f "${files[@]}" "$PID_DIR/trace-sink.pid"
+log "stopped $stopped process(es) of $STACK_DIR"

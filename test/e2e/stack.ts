@@ -28,6 +28,7 @@ export const STACK_ENV: Record<string, string> = {
   ORDERS_WRITE_BASE_PORT: '15001',
   REPORTS_READ_BASE_PORT: '15101',
   PROJECTOR_PORT: '15201',
+  TRACE_SINK_PORT: '14318',
   REPLICAS: String(REPLICAS),
   MYSQL_DATABASE: 'store_manager_e2e',
   REDIS_KEY_PREFIX: 'e2e:',
