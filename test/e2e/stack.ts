@@ -40,7 +40,7 @@ export const STACK_ENV: Record<string, string> = {
   GATEWAY_WRITE_RATE: `${WRITE_RATE_PER_SECOND}r/s`,
   GATEWAY_WRITE_BURST: String(WRITE_BURST),
   STACK_RESET_DATA: 'yes',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
 };
 
 /** Runs one of the repository's scripts with the e2e stack's environment; output goes to the test log. */
