@@ -3,16 +3,17 @@ import { writeResults, type Row } from './results';
 import { median, round } from './stats';
 
 /*
- * What tracing costs: the same load on two stacks that differ only in tracing, in alternating rounds (off, on,
- * off, on, …) so that drift on this shared machine hits both alike; the result is the ratio on/off.
- *   OFF_URL=http://127.0.0.1:28080 ON_URL=http://127.0.0.1:38080 npm run bench:tracing-cost -w load
- * Start the two stacks first (see the README: one with OTEL_SDK_DISABLED=true, one exporting to its trace sink),
- * both with GATEWAY_CACHE=off (a gateway cache hit never reaches a service, so it costs no tracing) and a write
- * rate limit above the load (GATEWAY_WRITE_RATE=100000r/s).
+ * What tracing costs: the same load on stacks that differ only in tracing, in alternating rounds (off, on, off,
+ * on, …) so that drift on this shared machine hits all alike; each result is a ratio to the first target.
+ *   TARGETS=off=http://127.0.0.1:28080,sampled=http://127.0.0.1:38080 npm run bench:tracing-cost -w load
+ * Start the stacks first (see the README: one with OTEL_SDK_DISABLED=true, the others exporting to their trace
+ * sinks), all with GATEWAY_CACHE=off (a gateway cache hit never reaches a service, so it costs no tracing) and a
+ * write rate limit above the load (GATEWAY_WRITE_RATE=100000r/s).
  */
 const settings = {
-  off: process.env.OFF_URL ?? 'http://127.0.0.1:28080',
-  on: process.env.ON_URL ?? 'http://127.0.0.1:38080',
+  targets: (process.env.TARGETS ?? 'off=http://127.0.0.1:28080,sampled=http://127.0.0.1:38080')
+    .split(',')
+    .map((entry) => entry.split('=') as [string, string]),
   rounds: Number(process.env.ROUNDS ?? 3),
   roundSeconds: Number(process.env.ROUND_S ?? 8),
   connections: Number(process.env.CONNECTIONS ?? 16),
@@ -42,7 +43,8 @@ async function restock(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const targets = { off: settings.off, on: settings.on };
+  const targets = Object.fromEntries(settings.targets);
+  const [baseline = 'off'] = Object.keys(targets);
   for (const url of Object.values(targets)) await restock(url);
   const perSecond: Record<string, Record<string, number[]>> = {};
   const p50: Record<string, Record<string, number[]>> = {};
@@ -65,18 +67,19 @@ async function main(): Promise<void> {
       }
     }
   }
-  const rows: Row[] = Object.keys(workloads).map((workload) => {
-    const off = median(perSecond[workload]?.off ?? []);
-    const on = median(perSecond[workload]?.on ?? []);
-    return {
-      workload,
-      'off req/s': round(off, 0),
-      'on req/s': round(on, 0),
-      'on/off': round(on / off, 3),
-      'cost %': round((1 - on / off) * 100, 1),
-      'off p50 ms': round(median(p50[workload]?.off ?? []), 2),
-      'on p50 ms': round(median(p50[workload]?.on ?? []), 2),
-    };
+  const rows: Row[] = Object.keys(workloads).flatMap((workload) => {
+    const base = median(perSecond[workload]?.[baseline] ?? []);
+    return Object.keys(targets).map((tracing) => {
+      const rate = median(perSecond[workload]?.[tracing] ?? []);
+      return {
+        workload,
+        tracing,
+        'req/s (median)': round(rate, 0),
+        [`ratio to ${baseline}`]: round(rate / base, 3),
+        'cost %': round((1 - rate / base) * 100, 1),
+        'p50 ms': round(median(p50[workload]?.[tracing] ?? []), 2),
+      };
+    });
   });
   writeResults('tracing-cost', settings, rows, { perSecond, p50 });
 }
