@@ -25,26 +25,43 @@ import { setTracingShutdown } from './tracing';
 
 const UNTRACED_PATHS = /^\/(metrics|health)/;
 
+const INSTRUMENTATIONS = {
+  http: () =>
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+    }),
+  express: () =>
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+  mysql2: () => new MySQL2Instrumentation({ maskStatement: true }),
+  ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
+  amqplib: () => new AmqplibInstrumentation(),
+};
+
+/** All of the above but those named in OTEL_NODE_DISABLED_INSTRUMENTATIONS (comma list, as in OTel JS). */
+function enabledInstrumentations() {
+  const disabled = new Set(
+    (process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '').split(',').map((name) => name.trim()),
+  );
+  return Object.entries(INSTRUMENTATIONS)
+    .filter(([name]) => !disabled.has(name))
+    .map(([, create]) => create());
+}
+
 function startTracing(): void {
   const exporter = process.env.OTEL_TRACES_EXPORTER;
   if (!exporter || process.env.OTEL_SDK_DISABLED === 'true') return;
+  // Metrics are prom-client's, scraped by Prometheus; logs are pino's, on stdout. Unless asked otherwise, the SDK
+  // must not build a second metrics pipeline (instrumentation-http would record a histogram per request, at a
+  // measurable cost) nor a logs exporter.
+  process.env.OTEL_METRICS_EXPORTER ??= 'none';
+  process.env.OTEL_LOGS_EXPORTER ??= 'none';
   const instanceGiven = (process.env.OTEL_RESOURCE_ATTRIBUTES ?? '').includes('service.instance.id=');
   const sdk = new NodeSDK({
     // The SDK merges this with OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
     ...(instanceGiven
       ? {}
       : { resource: resourceFromAttributes({ 'service.instance.id': `${hostname()}:${process.pid}` }) }),
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
-      }),
-      new ExpressInstrumentation({
-        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
-      }),
-      new MySQL2Instrumentation({ maskStatement: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
-      new AmqplibInstrumentation(),
-    ],
+    instrumentations: enabledInstrumentations(),
   });
   sdk.start();
   setTracingShutdown(() => sdk.shutdown());

@@ -51,6 +51,7 @@ export function finishHttpApp(app: Express, logger: Logger): void {
 }
 
 function identify(service: string): RequestHandler {
+  const host = hostname();
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && incoming.length <= 200 ? incoming : randomUUID();
@@ -58,7 +59,7 @@ function identify(service: string): RequestHandler {
     res.set('X-Request-Id', requestId);
     res.set('X-Service', service);
     // Which replica answered: the gateway balances over several, and experiments need to tell them apart.
-    res.set('X-Instance', `${hostname()}:${req.socket.localPort ?? 0}`);
+    res.set('X-Instance', `${host}:${req.socket.localPort ?? 0}`);
     // The server span's context (the OTel SDK started it before Express saw the request), so a client or the
     // gateway's log can find the trace. Without the SDK there is no trace, and no header.
     const traceparent = activeTraceparent();

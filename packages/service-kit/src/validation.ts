@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trace } from '@opentelemetry/api';
 import { tracer } from '@store/observability';
 import { AppError } from './errors';
 
@@ -19,9 +20,10 @@ export function describeIssues(error: z.ZodError): FieldProblem[] {
  * trace shows what validation costs beside the handler's other work.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 'request'): z.infer<S> {
-  const span = tracer().startSpan(`validate ${what}`);
+  // Only inside a traced request: a root span per validation would be a trace of its own.
+  const span = trace.getActiveSpan() ? tracer().startSpan(`validate ${what}`) : undefined;
   const result = schema.safeParse(value);
-  span.end();
+  span?.end();
   if (!result.success) {
     throw new AppError('VALIDATION_FAILED', `invalid ${what}`, describeIssues(result.error));
   }
