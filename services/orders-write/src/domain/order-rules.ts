@@ -1,0 +1,129 @@
+/*
+ * API.md "Rules of an order" as pure code: no I/O, no ORM, no clock. The per-order path and the group commit
+ * both decide with these functions, so a batch of orders follows exactly the rules one order follows.
+ */
+
+export interface OrderRequest {
+  userId: number;
+  items: { productId: number; quantity: number }[];
+}
+
+export interface ProductFacts {
+  id: number;
+  name: string;
+  priceCents: number;
+}
+
+/** What an order is decided against: read (and the stock rows locked) in the order's transaction. */
+export interface OrderFacts {
+  /** user id → name, for the users that exist. */
+  users: ReadonlyMap<number, string>;
+  products: ReadonlyMap<number, ProductFacts>;
+  /** product id → units available now (for a batch: after the orders decided before this one). */
+  stock: ReadonlyMap<number, number>;
+}
+
+export interface OrderLine {
+  productId: number;
+  productName: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** A decided order, everything but the id the database gives it. */
+export interface OrderDraft {
+  userId: number;
+  userName: string;
+  totalCents: number;
+  /** In the request's order; repeated product lines stay separate lines. */
+  lines: OrderLine[];
+}
+
+export type RefusalCode = 'UNKNOWN_USER' | 'UNKNOWN_PRODUCT' | 'INSUFFICIENT_STOCK';
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+  details: Record<string, number>[];
+}
+
+export type OrderDecision =
+  | { accepted: true; draft: OrderDraft; /** product id → units taken */ stockTaken: Map<number, number> }
+  | { accepted: false; refusal: Refusal };
+
+/** Units per product over all lines (repeated product lines are summed: stock is checked on the sum). */
+export function unitsByProduct(items: { productId: number; quantity: number }[]): Map<number, number> {
+  const units = new Map<number, number>();
+  for (const item of items) units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
+  return units;
+}
+
+/** Decides one order: refused whole (unknown user, unknown products, short stock) or priced line by line. */
+export function decideOrder(request: OrderRequest, facts: OrderFacts): OrderDecision {
+  const userName = facts.users.get(request.userId);
+  if (userName === undefined) {
+    return refuse('UNKNOWN_USER', `user ${request.userId} does not exist`, [{ user_id: request.userId }]);
+  }
+  const requested = unitsByProduct(request.items);
+  const unknown = [...requested.keys()].filter((id) => !facts.products.has(id));
+  if (unknown.length > 0) {
+    const noun = unknown.length > 1 ? 'products' : 'product';
+    return refuse(
+      'UNKNOWN_PRODUCT',
+      `unknown ${noun}: ${unknown.join(', ')}`,
+      unknown.map((product_id) => ({ product_id })),
+    );
+  }
+  const shortages = [...requested]
+    .map(([product_id, units]) => ({
+      product_id,
+      requested: units,
+      available: facts.stock.get(product_id) ?? 0,
+    }))
+    .filter((line) => line.requested > line.available);
+  if (shortages.length > 0) return refuse('INSUFFICIENT_STOCK', 'not enough stock for this order', shortages);
+
+  const lines = request.items.map((item) => {
+    const product = facts.products.get(item.productId)!;
+    return {
+      productId: item.productId,
+      productName: product.name,
+      quantity: item.quantity,
+      unitPriceCents: product.priceCents,
+    };
+  });
+  const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+  return {
+    accepted: true,
+    draft: { userId: request.userId, userName, totalCents, lines },
+    stockTaken: requested,
+  };
+}
+
+/**
+ * Decides orders in turn against a running stock: each one sees what the ones before it took, so a short order
+ * is refused alone and the others stand. The caller's stock map is not changed.
+ */
+export function decideInTurn(
+  requests: OrderRequest[],
+  facts: OrderFacts,
+): { decisions: OrderDecision[]; stockTaken: Map<number, number> } {
+  const stock = new Map(facts.stock);
+  const taken = new Map<number, number>();
+  const decisions = requests.map((request) => {
+    const decision = decideOrder(request, { ...facts, stock });
+    if (decision.accepted) {
+      for (const [productId, units] of decision.stockTaken) {
+        stock.set(productId, (stock.get(productId) ?? 0) - units);
+        taken.set(productId, (taken.get(productId) ?? 0) + units);
+      }
+    }
+    return decision;
+  });
+  return { decisions, stockTaken: taken };
+}
+
+const refuse = (code: RefusalCode, message: string, details: Record<string, number>[]): OrderDecision => ({
+  accepted: false,
+  refusal: { code, message, details },
+});
