@@ -10,6 +10,22 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CLOSED_PORT = 6390;
 
 export const uniquePrefix = (): string => `test:${uniqueSuffix()}:`;
+
+/**
+ * A maker of unique key prefixes for one test file; the keys under every prefix it gave are deleted after the
+ * file's tests (call it at the top level of the file).
+ */
+export function prefixesOfThisFile(redis: Redis): () => string {
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteKeys(redis, prefix);
+  });
+  return () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    return prefix;
+  };
+}
 export const silentLogger = createLogger('reports-read-test', { level: 'silent' });
 
 /** One in-process instance on port 0, configured like production through readConfig. */

@@ -4,25 +4,15 @@ import type { JsonResponse } from '@store/testing';
 import {
   REDIS_URL,
   metricValue,
-  deleteKeys,
   pollUntil,
   seedProjection,
   startReports,
-  uniquePrefix,
+  prefixesOfThisFile,
 } from './helpers';
 
 const redis = new Redis(REDIS_URL);
-const prefixes: string[] = [];
-const ownPrefix = () => {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
-  return prefix;
-};
-
-afterAll(async () => {
-  for (const prefix of prefixes) await deleteKeys(redis, prefix);
-  redis.disconnect();
-});
+const ownPrefix = prefixesOfThisFile(redis);
+afterAll(() => redis.disconnect());
 
 const SPENDERS = '/orders/reports/highest-spenders?limit=2';
 const recomputes = (instance: Awaited<ReturnType<typeof startReports>>) =>

@@ -3,20 +3,11 @@ import { reportCacheKey } from '@store/contracts';
 import { startInMemoryTracing, type InMemoryTracing } from '@store/testing';
 import { cacheKeyOf } from '../src/domain/cache-policy';
 import type { SourceName } from '../src/domain/report';
-import { REDIS_URL, deleteKeys, metricValue, seedProjection, startReports, uniquePrefix } from './helpers';
+import { REDIS_URL, metricValue, seedProjection, startReports, prefixesOfThisFile } from './helpers';
 
 const redis = new Redis(REDIS_URL);
-const prefixes: string[] = [];
-const ownPrefix = () => {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
-  return prefix;
-};
-
-afterAll(async () => {
-  for (const prefix of prefixes) await deleteKeys(redis, prefix);
-  redis.disconnect();
-});
+const ownPrefix = prefixesOfThisFile(redis);
+afterAll(() => redis.disconnect());
 
 const SPENDERS = '/orders/reports/highest-spenders?limit=2';
 
