@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { breakdown, type OperationBreakdown } from './breakdown';
 import { chartSpec, renderSvg } from './chart';
+import { gatewayView, hasOperationRequests, type GatewayView } from './gateway';
 import { markdown, terminalTable } from './report';
-import type { GatewayRequest, Span } from './span';
-import { readGatewayLog, readTraceFiles, traceFiles } from './sources/files';
+import type { Span } from './span';
+import { readAccessLog, readTraceFiles, traceFiles, tracedRequests } from './sources/files';
+import type { AccessLogEntry } from './sources/nginx-log';
 import { fetchJaegerSpans } from './sources/jaeger';
 
 const USAGE = `npm run traces [-- options]   where latency builds up, per operation and stage
@@ -76,7 +78,8 @@ export class UsageError extends Error {}
 
 interface Loaded {
   spans: Span[];
-  gateway: GatewayRequest[];
+  /** every line of the gateway's access log; undefined when it was not read (Jaeger without --access-log) */
+  access?: AccessLogEntry[];
   source: string;
 }
 
@@ -87,13 +90,15 @@ async function load(options: TracesOptions, explicitAccessLog: boolean): Promise
       limit: options.limit,
       lookback: options.lookback,
     });
-    const gateway = explicitAccessLog ? readGatewayLog(options.accessLog) : [];
-    return { spans, gateway, source: `Jaeger ${options.jaeger} (last ${options.lookback})` };
+    const source = `Jaeger ${options.jaeger} (last ${options.lookback})`;
+    return explicitAccessLog
+      ? { spans, access: readAccessLog(options.accessLog), source }
+      : { spans, source };
   }
   const files = traceFiles(options.dir);
   return {
     spans: readTraceFiles(files),
-    gateway: readGatewayLog(options.accessLog),
+    access: readAccessLog(options.accessLog),
     source: `${files.length} file(s) in ${options.dir}`,
   };
 }
@@ -102,8 +107,10 @@ function noTracesMessage(options: TracesOptions, loaded: Loaded): string {
   const where = options.jaeger
     ? `Jaeger at ${options.jaeger} (services' traces of the last ${options.lookback})`
     : `${options.dir}/traces-*.jsonl`;
+  const gatewayLog = loaded.access ? `, nor a request of them in ${options.accessLog}` : '';
   return [
-    `No traces of POST /orders or the report GETs found (${loaded.spans.length} spans read from ${where}).`,
+    `No traces of POST /orders or the report GETs found (${loaded.spans.length} spans read from ${where})` +
+      `${gatewayLog}.`,
     'To get some on the plain-process stack: `npm start` (services export to the local sink, 10 % of',
     'requests sampled; OTEL_TRACES_SAMPLER_ARG=1 npm start keeps every trace), send traffic through the gateway',
     '(e.g. a load run), then `npm run traces`. With compose: `npm run traces -- --jaeger http://localhost:16686`.',
@@ -112,7 +119,9 @@ function noTracesMessage(options: TracesOptions, loaded: Loaded): string {
 
 export interface TracesRun {
   operations: OperationBreakdown[];
-  files: { json: string; markdown: string; svg: string };
+  gateway?: GatewayView;
+  /** no chart without traces */
+  files: { json: string; markdown: string; svg?: string };
 }
 
 export interface Terminal {
@@ -124,7 +133,10 @@ const processTerminal: Terminal = {
   err: (text) => void process.stderr.write(text),
 };
 
-/** Reads, breaks down, prints and writes; undefined (and a message on stderr) when there is nothing to show. */
+/**
+ * Reads, breaks down, prints and writes; undefined (and a message on stderr) when there is nothing to show: no
+ * traces and no request of the operations in the gateway's log (which alone still says what the gateway answered).
+ */
 export async function runTraces(
   options: TracesOptions,
   {
@@ -133,8 +145,10 @@ export async function runTraces(
   }: { explicitAccessLog?: boolean; terminal?: Terminal } = {},
 ): Promise<TracesRun | undefined> {
   const loaded = await load(options, explicitAccessLog);
-  const operations = breakdown(loaded.spans, loaded.gateway);
-  if (operations.every((operation) => operation.traces === 0)) {
+  const operations = breakdown(loaded.spans, tracedRequests(loaded.access ?? []));
+  const gateway = loaded.access && gatewayView(loaded.access);
+  const traced = operations.some((operation) => operation.traces > 0);
+  if (!traced && !(gateway && hasOperationRequests(gateway))) {
     terminal.err(`${noTracesMessage(options, loaded)}\n`);
     return undefined;
   }
@@ -142,18 +156,19 @@ export async function runTraces(
   const files = {
     json: join(options.out, 'breakdown.json'),
     markdown: join(options.out, 'breakdown.md'),
-    svg: join(options.out, 'breakdown.svg'),
+    ...(traced ? { svg: join(options.out, 'breakdown.svg') } : {}),
   };
   const generatedAt = new Date().toISOString();
   writeFileSync(
     files.json,
-    `${JSON.stringify({ generatedAt, source: loaded.source, operations }, null, 2)}\n`,
+    `${JSON.stringify({ generatedAt, source: loaded.source, operations, gateway }, null, 2)}\n`,
   );
-  writeFileSync(files.markdown, markdown(operations, loaded.source));
-  writeFileSync(files.svg, await renderSvg(chartSpec(operations)));
-  terminal.out(`Source: ${loaded.source}\n\n${terminalTable(operations)}\n\n`);
-  terminal.out(`Written: ${options.out}/{breakdown.json,breakdown.md,breakdown.svg}\n`);
-  return { operations, files };
+  writeFileSync(files.markdown, markdown(operations, loaded.source, gateway));
+  if (files.svg) writeFileSync(files.svg, await renderSvg(chartSpec(operations)));
+  terminal.out(`Source: ${loaded.source}\n\n${terminalTable(operations, gateway)}\n\n`);
+  const written = Object.values(files).map((file) => file.slice(options.out.length + 1));
+  terminal.out(`Written: ${options.out}/{${written.join(',')}}\n`);
+  return { operations, ...(gateway ? { gateway } : {}), files };
 }
 
 if (require.main === module) {

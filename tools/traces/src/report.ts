@@ -1,12 +1,13 @@
 import type { OperationBreakdown } from './breakdown';
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '-');
-const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+import type { GatewayView } from './gateway';
+import { gatewayMarkdown, gatewayTerminalTable, noTracesNote } from './gateway-report';
+import { alignedRows, markdownTable, ms, percent } from './table';
 
 const HEADER = ['stage', 'p50 ms', 'p95 ms', 'mean ms', 'share', 'traces'];
 
 function rowsOf(operation: OperationBreakdown): string[][] {
   return [
+    HEADER,
     ...operation.stages.map((stage) => [
       stage.stage,
       ms(stage.p50Ms),
@@ -19,35 +20,29 @@ function rowsOf(operation: OperationBreakdown): string[][] {
   ];
 }
 
-const title = (operation: OperationBreakdown) =>
-  operation.traces === 0
-    ? `${operation.operation}: no traces`
-    : `${operation.operation} (${operation.traces} trace${operation.traces === 1 ? '' : 's'})`;
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** Aligned columns for the terminal: stage names left, numbers right. */
-export function terminalTable(operations: OperationBreakdown[]): string {
-  return operations
-    .map((operation) => {
-      if (operation.traces === 0) return title(operation);
-      const rows = [HEADER, ...rowsOf(operation)];
-      const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-      const line = (row: string[]) =>
-        row
-          .map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!)))
-          .join('  ');
-      return [title(operation), ...rows.map((row) => `  ${line(row)}`)].join('\n');
-    })
-    .join('\n\n');
+const title = (operation: OperationBreakdown) =>
+  `${operation.operation} (${operation.traces} trace${operation.traces === 1 ? '' : 's'})`;
+
+/** The traces' breakdown per operation, then the gateway's view of every request when its log was read. */
+export function terminalTable(operations: OperationBreakdown[], gateway?: GatewayView): string {
+  const sections = operations.map((operation) =>
+    operation.traces === 0
+      ? `${operation.operation}: ${noTracesNote(operation.operation, gateway)}`
+      : [title(operation), ...alignedRows(rowsOf(operation))].join('\n'),
+  );
+  if (gateway?.requests) sections.push(gatewayTerminalTable(gateway));
+  return sections.join('\n\n');
 }
 
-export function markdown(operations: OperationBreakdown[], source: string): string {
-  const sections = operations.map((operation) => {
-    if (operation.traces === 0) return `## ${operation.operation}\n\nNo traces.`;
-    const table = [HEADER, HEADER.map((_, column) => (column === 0 ? '---' : '---:')), ...rowsOf(operation)]
-      .map((row) => `| ${row.join(' | ')} |`)
-      .join('\n');
-    return `## ${title(operation)}\n\n${table}`;
-  });
+export function markdown(operations: OperationBreakdown[], source: string, gateway?: GatewayView): string {
+  const sections = operations.map((operation) =>
+    operation.traces === 0
+      ? `## ${operation.operation}\n\n${capitalised(noTracesNote(operation.operation, gateway))}.`
+      : `## ${title(operation)}\n\n${markdownTable(rowsOf(operation))}`,
+  );
+  if (gateway?.requests) sections.push(gatewayMarkdown(gateway));
   return [
     '# Where latency builds up',
     '',

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,13 @@ describe('npm run traces', () => {
     const run = await runTraces(options, { terminal: capture });
 
     expect(text.out).toMatch(/POST \/orders \(1 trace\)\n\s+stage\s+p50 ms/);
-    expect(text.out).toContain('GET /orders/reports/best-sellers: no traces');
+    expect(text.out).toContain(
+      'GET /orders/reports/best-sellers: no traces — 1 request, 100.0 % answered by the gateway cache (p50 1.00 ms)',
+    );
+    expect(text.out).toMatch(/Gateway access log, every request traced or not: 3 requests/);
+    expect(readFileSync(run!.files.markdown, 'utf8')).toContain(
+      '| GET /orders/reports/best-sellers | 1 | 100.0 % | 1.00 | 1.00 | - | - | 0.0 % | 0.0 % |',
+    );
     const json = JSON.parse(readFileSync(run!.files.json, 'utf8'));
     expect(
       json.operations.find((op: { operation: string }) => op.operation === 'POST /orders').total.meanMs,
@@ -39,7 +45,7 @@ describe('npm run traces', () => {
     expect(readFileSync(run!.files.markdown, 'utf8')).toContain(
       '| gateway | 3.00 | 3.00 | 3.00 | 13.0 % | 1 |',
     );
-    expect(readFileSync(run!.files.svg, 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(run!.files.svg!, 'utf8')).toMatch(/^<svg/);
   });
 
   test('When there are no trace files, then it says where it looked and how to get traces', async () => {
@@ -51,6 +57,38 @@ describe('npm run traces', () => {
     expect(run).toBeUndefined();
     expect(text.err).toContain(join(stack, 'logs/traces'));
     expect(text.err).toContain('npm start');
+  });
+
+  test('When only the gateway log has requests, then its view is printed, JSON and Markdown written, no chart', async () => {
+    const stack = mkdtempSync(join(tmpdir(), 'traces-gateway-only-'));
+    mkdirSync(join(stack, 'logs'));
+    copyFileSync(join(fixtures, 'nginx-gateway.jsonl'), join(stack, 'logs/nginx-access.log'));
+    const out = join(stack, 'out');
+    const { text, terminal: capture } = terminal();
+
+    const run = await runTraces(readOptions(['--out', out], { STACK_DIR: stack }), { terminal: capture });
+
+    expect(text.err).toBe('');
+    expect(text.out).toContain('GET /orders/reports/best-sellers: no traces — 8 requests, 75.0 % answered');
+    expect(run!.files.svg).toBeUndefined();
+    const json = JSON.parse(readFileSync(run!.files.json, 'utf8'));
+    expect(json.gateway.requests).toBe(19);
+    expect(readdirSync(out).sort()).toEqual(['breakdown.json', 'breakdown.md']);
+  });
+
+  test('When the gateway log has only health checks and there are no traces, then nothing is shown', async () => {
+    const stack = mkdtempSync(join(tmpdir(), 'traces-health-only-'));
+    mkdirSync(join(stack, 'logs'));
+    const healthCheck = readFileSync(join(fixtures, 'nginx-gateway.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('/health-check'));
+    writeFileSync(join(stack, 'logs/nginx-access.log'), `${healthCheck.join('\n')}\n`);
+    const { text, terminal: capture } = terminal();
+
+    const run = await runTraces(readOptions([], { STACK_DIR: stack }), { terminal: capture });
+
+    expect(run).toBeUndefined();
+    expect(text.err).toContain(`nor a request of them in ${join(stack, 'logs/nginx-access.log')}`);
   });
 
   test('When an option is wrong, then the usage is given', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayRequest, Span } from '../span';
-import { parseGatewayLine } from './nginx-log';
+import { parseAccessLine, tracedRequest, type AccessLogEntry } from './nginx-log';
 import { spansFromOtlp, type ExportTraceServiceRequest } from './otlp-json';
 
 /** The sink's files in write order (traces-<n>.jsonl, n growing), oldest first. */
@@ -29,11 +29,17 @@ export function readTraceFiles(files: string[]): Span[] {
   return spans;
 }
 
-/** The gateway's access log lines that carry a trace id; an absent log is no gateway stage, not an error. */
-export function readGatewayLog(file: string): GatewayRequest[] {
+/** Every line of the gateway's access log, traced or not; an absent log has none (not an error). */
+export function readAccessLog(file: string): AccessLogEntry[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
-    .map(parseGatewayLine)
-    .filter((request): request is GatewayRequest => request !== undefined);
+    .map(parseAccessLine)
+    .filter((entry): entry is AccessLogEntry => entry !== undefined);
 }
+
+/** The lines that carry a trace id, for the trace join (the gateway stage of a traced request). */
+export const tracedRequests = (entries: AccessLogEntry[]): GatewayRequest[] =>
+  entries.map(tracedRequest).filter((request): request is GatewayRequest => request !== undefined);
+
+export const readGatewayLog = (file: string): GatewayRequest[] => tracedRequests(readAccessLog(file));

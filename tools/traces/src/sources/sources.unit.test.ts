@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdown } from '../breakdown';
 import { spansFromJaeger, type JaegerTrace } from './jaeger';
-import { parseGatewayLine, upstreamMs } from './nginx-log';
+import { parseAccessLine, parseGatewayLine, upstreamMs } from './nginx-log';
 import { nanosToMs, normaliseId, spansFromOtlp } from './otlp-json';
 
 describe('OTLP/JSON', () => {
@@ -114,6 +114,24 @@ describe('gateway access log', () => {
       uri: '/x',
       status: 200,
       durationMs: 4,
+    });
+  });
+
+  test('When a cache answer has no trace id, then the reader of all lines keeps it, its path without query', () => {
+    const line =
+      '{"time":"t","request_id":"r2","trace_id":"","method":"GET","uri":"/orders/reports/best-sellers?limit=5","status":200,"duration_s":0.000,"upstream":"","upstream_s":"","cache":"HIT"}';
+
+    expect(parseGatewayLine(line)).toBeUndefined();
+    expect(parseAccessLine(line)).toEqual({
+      time: 't',
+      requestId: 'r2',
+      method: 'GET',
+      path: '/orders/reports/best-sellers',
+      uri: '/orders/reports/best-sellers?limit=5',
+      status: 200,
+      durationMs: 0,
+      reachedUpstream: false,
+      cache: 'HIT',
     });
   });
 });
