@@ -3,7 +3,11 @@
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
-  moduleNameMapper: { '^@store/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' },
+  // A subpath (`@store/service-kit/errors`) maps to that one module, so it loads without the package's index.
+  moduleNameMapper: {
+    '^@store/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
+    '^@store/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
@@ -29,6 +33,7 @@ module.exports = {
         '<rootDir>/{packages,services}/*/test/**/*.int.test.ts',
         '<rootDir>/test/system/**/*.int.test.ts',
         '<rootDir>/tools/*/test/**/*.int.test.ts',
+        '<rootDir>/load/test/**/*.int.test.ts',
       ],
       globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
     },

@@ -11,11 +11,21 @@ export interface LoadOptions {
   durationMs: number;
   /** A header whose values are counted (e.g. X-Cache or X-Gateway-Cache). */
   countHeader?: string;
+  /** Called every `progressEveryMs` (default 1 s) while the load runs, e.g. to print the rate so far. */
+  onProgress?: (progress: LoadProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface LoadProgress {
+  elapsedMs: number;
+  requests: number;
+  statuses: Record<string, number>;
 }
 
 export interface LoadResult {
   requests: number;
   perSecond: number;
+  elapsedSeconds: number;
   latencyMs: LatencySummary;
   statuses: Record<string, number>;
   headerValues: Record<string, number>;
@@ -61,12 +71,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
     }
   };
+  const progress =
+    options.onProgress &&
+    setInterval(() => {
+      const elapsedMs = performance.now() - started;
+      options.onProgress?.({ elapsedMs, requests: latencies.length, statuses: { ...statuses } });
+    }, options.progressEveryMs ?? 1000);
   await Promise.all(Array.from({ length: options.connections }, client));
+  clearInterval(progress);
   const elapsedSeconds = (performance.now() - started) / 1000;
   await pool.close();
   return {
     requests: latencies.length,
     perSecond: latencies.length / elapsedSeconds,
+    elapsedSeconds,
     latencyMs: summarize(latencies),
     statuses,
     headerValues,

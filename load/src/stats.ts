@@ -3,6 +3,7 @@ export interface LatencySummary {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -22,6 +23,7 @@ export function summarize(values: number[]): LatencySummary {
     mean: sorted.length ? sum / sorted.length : Number.NaN,
     p50: percentile(sorted, 0.5),
     p90: percentile(sorted, 0.9),
+    p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
     max: sorted.at(-1) ?? Number.NaN,
   };
@@ -29,9 +31,10 @@ export function summarize(values: number[]): LatencySummary {
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
-/** The median of a few runs (NaN when there are none). */
-export const median = (values: number[]): number =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
+/** The median of a few runs: the middle one, or the mean of the middle two (NaN when there are none). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

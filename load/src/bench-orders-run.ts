@@ -1,0 +1,127 @@
+import type { Pool } from 'mysql2/promise';
+import type { RoundSample, TargetRuns } from './bench-orders-table';
+import { waitForOutboxDrained } from './bench-orders-fixtures';
+import { accountFor } from './bench-orders-targets';
+import { runLoad, type LoadProgress } from './http-load';
+import { randomOrder, type MixSpace } from './order-mix';
+import { cpuMs, readProcSnapshot } from './proc-cpu';
+import { round } from './stats';
+
+export interface RunSettings {
+  connections: number;
+  roundSeconds: number;
+  rounds: number;
+  unloadedSeconds: number;
+  warmupSeconds: number;
+  drainTimeoutSeconds: number;
+  progressSeconds: number;
+  clockTicksPerSecond: number;
+}
+
+export interface Contender {
+  name: string;
+  url: string;
+  database: string;
+  rootPids?: number[];
+  /** What tells its Node process(es) apart by command line. */
+  nodeMatch: string;
+  /** Its database, when it has an outbox to watch. */
+  outbox?: Pool;
+}
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * One loaded round: CPU is read from /proc before the load and after the outbox drained, so the relay's and the
+ * projector's share of the orders is in it.
+ */
+async function measureRound(
+  settings: RunSettings,
+  contender: Contender,
+  space: MixSpace,
+  label: string,
+): Promise<RoundSample> {
+  const before = readProcSnapshot();
+  const account = contender.rootPids && accountFor(before, contender.rootPids, contender.nodeMatch);
+  const progress = ({ elapsedMs, statuses }: LoadProgress) =>
+    say(
+      `  ${label}: ${round(elapsedMs / 1000)} s, ${round(((statuses['201'] ?? 0) * 1000) / elapsedMs, 0)} orders/s so far`,
+    );
+  const result = await runLoad({
+    url: contender.url,
+    path: '/orders',
+    method: 'POST',
+    body: () => randomOrder(space, Math.random),
+    connections: settings.connections,
+    durationMs: settings.roundSeconds * 1000,
+    onProgress: progress,
+    progressEveryMs: settings.progressSeconds * 1000,
+  });
+  const drain =
+    contender.outbox && (await waitForOutboxDrained(contender.outbox, settings.drainTimeoutSeconds * 1000));
+  const after = readProcSnapshot();
+  const orders = result.statuses['201'] ?? 0;
+  const hz = settings.clockTicksPerSecond;
+  const sample: RoundSample = {
+    ordersPerSecond: orders / result.elapsedSeconds,
+    p50: result.latencyMs.p50,
+    p95: result.latencyMs.p95,
+    statuses: result.statuses,
+    errors: result.errors,
+    orders,
+    stackCpuMs: account && cpuMs(before, after, account.stack, hz),
+    nodeCpuMs: account?.node.size ? cpuMs(before, after, account.node, hz) : undefined,
+    drainSeconds: drain?.seconds,
+    drained: drain?.drained,
+  };
+  say(
+    `${label}: ${round(sample.ordersPerSecond, 0)} orders/s, p50 ${round(sample.p50, 2)} ms, p95 ${round(sample.p95, 2)} ms, ` +
+      `statuses ${JSON.stringify(result.statuses)}${result.errors ? `, ${result.errors} errors` : ''}` +
+      (drain ? `, outbox ${drain.drained ? `drained in ${round(drain.seconds, 2)} s` : 'NOT drained'}` : ''),
+  );
+  return sample;
+}
+
+/**
+ * One mix: per contender a warm-up (JIT, pools, caches; not recorded) and the one-client unloaded latency, then
+ * ROUNDS rounds in which the contenders take turns, so drift on this shared machine hits all alike.
+ */
+export async function runMix(
+  settings: RunSettings,
+  mix: string,
+  contenders: Contender[],
+  spaceOf: (c: Contender) => MixSpace,
+): Promise<Record<string, TargetRuns>> {
+  const runs: Record<string, TargetRuns> = {};
+  for (const contender of contenders) {
+    const space = spaceOf(contender);
+    if (settings.warmupSeconds > 0) {
+      await runLoad({
+        url: contender.url,
+        path: '/orders',
+        body: () => randomOrder(space, Math.random),
+        connections: settings.connections,
+        durationMs: settings.warmupSeconds * 1000,
+      });
+      if (contender.outbox) await waitForOutboxDrained(contender.outbox, settings.drainTimeoutSeconds * 1000);
+    }
+    const unloaded = await runLoad({
+      url: contender.url,
+      path: '/orders',
+      body: () => randomOrder(space, Math.random),
+      connections: 1,
+      durationMs: settings.unloadedSeconds * 1000,
+    });
+    runs[contender.name] = { unloadedP50: unloaded.latencyMs.p50, rounds: [] };
+    say(
+      `${mix} ${contender.name}: unloaded p50 ${round(unloaded.latencyMs.p50, 2)} ms (${unloaded.requests} requests)`,
+    );
+  }
+  for (let roundNumber = 1; roundNumber <= settings.rounds; roundNumber++) {
+    for (const contender of contenders) {
+      const label = `round ${roundNumber} ${mix} ${contender.name}`;
+      runs[contender.name]!.rounds.push(await measureRound(settings, contender, spaceOf(contender), label));
+    }
+  }
+  return runs;
+}
