@@ -1,48 +1,38 @@
 /*
- * Consumer runner. Delivery guarantees:
- * - ack only after `handle` resolved, on the channel the message came from (delivery tags are per channel);
+ * Consumer runner. Messages are handled in batches: the deliveries that arrived together (in the same turn of
+ * the event loop, at most `prefetch` of them) form one batch; nothing ever waits for more, so a lone message is
+ * handled at once. One batch at a time per channel: the next one gathers while this one runs.
+ *
+ * Delivery guarantees:
+ * - ack only after the handler resolved, on the channel the messages came from (delivery tags are per channel),
+ *   with ONE basic.ack multiple=true up to the batch's highest good tag. That is safe because everything below
+ *   it is settled by then: earlier batches were acked (batches run one after another and a batch given up ends
+ *   the channel's batches, see `abandon`), and the batch's poison was dead-lettered (acked or nacked) first;
  * - poison (parse throws) is republished by us to the DLX with the reason in DEAD_LETTER_REASON_HEADER, on a
- *   confirm channel, and the original is acked only after that confirm. nack(requeue=false) cannot add a
+ *   confirm channel, and the original is acked alone, after that confirm. nack(requeue=false) cannot add a
  *   header; it remains the fallback when the republish fails (RabbitMQ then dead-letters it with x-death only);
- * - a transient failure (handle throws) is retried in process with capped backoff, never acked or
- *   dead-lettered; the unacked message holds a prefetch slot, so a broken dependency slows intake instead of
- *   draining the queue. If the channel dies meanwhile, the retry stops and the broker redelivers;
+ * - a transient failure (the handler throws) retries the whole batch in process with capped backoff, never
+ *   acking or dead-lettering any of it; unacked, the batch holds its prefetch slots, so a broken dependency slows
+ *   intake instead of draining the queue. If the channel dies meanwhile, the retry stops and the broker redelivers;
  * - after a reconnect (connection hook) or a channel-only close (timer) the consumer subscribes again.
  * Handlers must be idempotent: a message whose ack was lost with its channel is delivered again.
  *
- * Context: every message is handled inside runWithRequestId(its message id), so each log line written while
- * handling it carries request_id. The handler is first called synchronously from amqplib's delivery callback,
- * where the amqplib instrumentation has made its consume span active, and retries are awaited in the same
- * async function, which keeps that context; so the handler's Redis calls are children of the consume span.
- * Do not move the handling onto a queue or a timer scheduled from elsewhere without carrying the context
- * (context.active() captured at delivery, re-entered with context.with); a test guards this.
+ * Context: a batch is handled inside runWithRequestId(its first message id) and the trace context active when
+ * the first message was delivered (the amqplib instrumentation's consume span), captured at delivery and
+ * re-entered for every attempt; each item carries its own context for links. A test guards this.
  */
-import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE } from '@store/contracts';
-import { runWithRequestId, type Logger } from '@store/observability';
+import { activeContext, type Logger } from '@store/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ConfirmPublisher } from './confirm-publisher';
-import {
-  DEFAULT_PREFETCH,
-  MAX_PREFETCH,
-  messageInfo,
-  type ConsumerEvents,
-  type ConsumerOptions,
-} from './consumer-types';
-import { republishAsDeadLetter, type DeadLetterTarget } from './dead-letter';
+import { BatchRunner, type Session } from './batch-runner';
+import { DEFAULT_PREFETCH, MAX_PREFETCH, type ConsumerEvents, type ConsumerOptions } from './consumer-types';
 import { EventHub } from './events';
-import { poisonReason } from './poison';
+import { perMessage } from './message-scope';
 import { settleWithin, Sleeper } from './sleeper';
 import { deadLetterRoutingKey } from './topology';
-
-interface Session {
-  model: ChannelModel;
-  channel: Channel;
-  consumerTag: string;
-  closed: boolean;
-}
 
 export async function startConsumer<T>(
   connection: AmqpConnection,
@@ -61,7 +51,7 @@ export class Consumer<T> {
   private readonly retry: BackoffOptions;
   private readonly prefetch: number;
   private readonly deadLetters: ConfirmPublisher;
-  private readonly deadLetterTarget: DeadLetterTarget;
+  private readonly batches: BatchRunner<T>;
   private session?: Session;
   private subscribing: Promise<void> = Promise.resolve();
   private resubscribeTimer?: NodeJS.Timeout;
@@ -90,11 +80,23 @@ export class Consumer<T> {
       logger: options.logger,
       confirmTimeoutMs: options.confirmTimeoutMs,
     });
-    this.deadLetterTarget = {
-      exchange: options.deadLetterExchange ?? DEAD_LETTER_EXCHANGE,
-      routingKey: options.deadLetterRoutingKey ?? deadLetterRoutingKey(options.queue),
-      queue: options.queue,
-    };
+    this.batches = new BatchRunner({
+      parse: options.parse,
+      handleBatch: options.handleBatch ?? perMessage(options.handle),
+      retry: this.retry,
+      sleeper: this.sleeper,
+      events: this.events,
+      logger: this.logger,
+      deadLetters: {
+        publisher: this.deadLetters,
+        target: {
+          exchange: options.deadLetterExchange ?? DEAD_LETTER_EXCHANGE,
+          routingKey: options.deadLetterRoutingKey ?? deadLetterRoutingKey(options.queue),
+          queue: options.queue,
+        },
+      },
+      isStopping: () => this.stopping !== undefined,
+    });
   }
 
   /** The channel consuming right now (diagnostics and tests). */
@@ -107,9 +109,9 @@ export class Consumer<T> {
   }
 
   /**
-   * Graceful shutdown: cancel the subscription (no new deliveries), let running handlers finish and ack
-   * (retries waiting for their next attempt give up: those messages stay unacked and are redelivered),
-   * then close the channel. Bounded by timeoutMs.
+   * Graceful shutdown: cancel the subscription (no new deliveries), let the running batch and those already
+   * delivered finish and ack (a batch waiting for its next attempt gives up: it stays unacked and is
+   * redelivered), then close the channel. Bounded by timeoutMs.
    */
   stop(timeoutMs = 30_000): Promise<void> {
     this.stopping ??= this.shutdown(timeoutMs);
@@ -134,7 +136,15 @@ export class Consumer<T> {
   private async subscribe(model: ChannelModel): Promise<void> {
     if (this.stopping || (this.session && !this.session.closed && this.session.model === model)) return;
     const channel = await model.createChannel();
-    const session: Session = { model, channel, consumerTag: '', closed: false };
+    const session: Session = {
+      model,
+      channel,
+      consumerTag: '',
+      closed: false,
+      waiting: [],
+      draining: false,
+      abandoned: false,
+    };
     channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'consumer channel error'));
     channel.on('close', () => this.onChannelClosed(session));
     try {
@@ -151,6 +161,7 @@ export class Consumer<T> {
 
   private onChannelClosed(session: Session, attempt = 0): void {
     session.closed = true;
+    session.waiting = []; // the broker redelivers them
     this.sleeper.wakeAll();
     if (this.session !== session || this.stopping) return;
     this.session = undefined;
@@ -174,78 +185,22 @@ export class Consumer<T> {
       void session.channel.close().catch(() => undefined);
       return;
     }
-    // A message without an id (not one of ours) still gets a request id of its own to join its log lines.
-    const requestId = messageInfo(raw).messageId ?? randomUUID();
-    const work = runWithRequestId(requestId, () => this.process(session, raw)).finally(() =>
-      this.inFlight.delete(work),
-    );
+    session.waiting.push({ raw, traceContext: activeContext() });
+    if (session.draining) return;
+    session.draining = true;
+    // setImmediate runs after every I/O callback of this turn: all deliveries read together join the batch.
+    const work = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain(session))
+      .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }
 
-  private async process(session: Session, raw: ConsumeMessage): Promise<void> {
-    const info = messageInfo(raw);
-    let message: T;
-    try {
-      message = this.options.parse(raw);
-    } catch (error) {
-      return this.deadLetter(session, raw, poisonReason(error));
+  private async drain(session: Session): Promise<void> {
+    while (session.waiting.length > 0 && !session.closed && !session.abandoned) {
+      const batch = session.waiting;
+      session.waiting = [];
+      await this.batches.run(session, batch);
     }
-    const startedAt = performance.now();
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.options.handle(message, raw);
-        this.ack(session, raw, () => ({
-          ...info,
-          attempts: attempt,
-          durationMs: performance.now() - startedAt,
-        }));
-        return;
-      } catch (error) {
-        if (session.closed || this.stopping) {
-          this.logger.warn(
-            { err: error, ...info },
-            'handler failed while closing; left unacked for redelivery',
-          );
-          return;
-        }
-        const delayMs = backoffDelay(attempt - 1, this.retry);
-        this.logger.warn({ err: error, ...info, attempt, delayMs }, 'handler failed; retrying');
-        this.events.emit('retry', { ...info, attempt, delayMs, error });
-        await this.sleeper.sleep(delayMs);
-        if (session.closed || this.stopping) return; // unacked: the broker redelivers it
-      }
-    }
-  }
-
-  /** `info` is given for handled messages only: a dead-lettered message is acked but not counted as 'ack'. */
-  private ack(session: Session, raw: ConsumeMessage, info?: () => ConsumerEvents['ack']): void {
-    if (session.closed) {
-      this.logger.info(messageInfo(raw), 'channel closed before the ack; the broker redelivers the message');
-      return;
-    }
-    try {
-      session.channel.ack(raw);
-      if (info) this.events.emit('ack', info());
-    } catch (error) {
-      this.logger.warn({ err: error, ...messageInfo(raw) }, 'ack failed; the broker redelivers the message');
-      this.events.emit('error', { ...messageInfo(raw), stage: 'ack', error });
-    }
-  }
-
-  private async deadLetter(session: Session, raw: ConsumeMessage, reason: string): Promise<void> {
-    const info = messageInfo(raw);
-    this.logger.warn({ ...info, reason }, 'poison message; dead-lettering it');
-    try {
-      await republishAsDeadLetter(this.deadLetters, this.deadLetterTarget, raw, reason);
-    } catch (error) {
-      this.events.emit('error', { ...info, stage: 'dead-letter', error });
-      if (session.closed) return; // redelivered, and dead-lettered again then
-      session.channel.nack(raw, false, false); // RabbitMQ dead-letters it, without the reason header
-      this.events.emit('dead-letter', { ...info, reason, via: 'nack' });
-      return;
-    }
-    // If the channel died in between, the original comes back and the DLQ gets a duplicate: nothing is lost.
-    this.ack(session, raw);
-    this.events.emit('dead-letter', { ...info, reason, via: 'republish' });
+    session.draining = false; // no await between the last check and here: no delivery can slip in between
   }
 }

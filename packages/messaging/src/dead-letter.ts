@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { DEAD_LETTER_REASON_HEADER } from '@store/contracts';
+import type { Logger } from '@store/observability';
 import type { ConfirmPublisher } from './confirm-publisher';
+import { messageInfo, type ConsumerEvents } from './consumer-types';
+import type { EventHub } from './events';
 
 export interface DeadLetterTarget {
   exchange: string;
@@ -38,4 +41,44 @@ export function republishAsDeadLetter(
       'x-original-queue': target.queue,
     },
   });
+}
+
+export interface DeadLetterDeps {
+  publisher: ConfirmPublisher;
+  target: DeadLetterTarget;
+  logger: Logger;
+  events: EventHub<ConsumerEvents>;
+  /** Acks the original on its channel (once its copy is confirmed). */
+  ack: () => void;
+}
+
+/**
+ * Dead-letters one poison message and settles it (ack after the republish, or nack as the fallback).
+ * Never rejects: what went wrong is logged and emitted.
+ */
+export async function deadLetterPoison(
+  channel: { closed: boolean; channel: Pick<Channel, 'nack'> },
+  raw: ConsumeMessage,
+  reason: string,
+  deps: DeadLetterDeps,
+): Promise<void> {
+  const info = messageInfo(raw);
+  deps.logger.warn({ ...info, reason }, 'poison message; dead-lettering it');
+  try {
+    await republishAsDeadLetter(deps.publisher, deps.target, raw, reason);
+  } catch (error) {
+    deps.events.emit('error', { ...info, stage: 'dead-letter', error });
+    if (channel.closed) return; // redelivered, and dead-lettered again then
+    try {
+      channel.channel.nack(raw, false, false); // RabbitMQ dead-letters it, without the reason header
+    } catch (nackError) {
+      deps.logger.warn({ err: nackError, ...info }, 'nack failed; the broker redelivers the message');
+      return;
+    }
+    deps.events.emit('dead-letter', { ...info, reason, via: 'nack' });
+    return;
+  }
+  // If the channel died in between, the original comes back and the DLQ gets a duplicate: nothing is lost.
+  deps.ack();
+  deps.events.emit('dead-letter', { ...info, reason, via: 'republish' });
 }

@@ -24,6 +24,11 @@ export class EventHub<Events extends object> {
     return () => set.delete(listener);
   }
 
+  /** Whether anyone listens: lets a hot path skip building infos nobody reads. */
+  listens(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   emit<K extends keyof Events>(event: K, info: Events[K]): void {
     const set = this.listeners.get(event);
     if (!set) return;

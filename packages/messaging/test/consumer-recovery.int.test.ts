@@ -7,7 +7,7 @@ import {
   NotConnectedError,
   startConsumer,
   type Consumer,
-  type ConsumerOptions,
+  type MessageHandler,
   type Topology,
 } from '../src';
 import { orderCreated, ownTopology, publishEvent } from './fixtures';
@@ -21,7 +21,7 @@ describe('consumer recovery', () => {
   let topology: Topology;
   let consumer: Consumer<StoreEvent> | undefined;
 
-  const consume = async (handle: ConsumerOptions<StoreEvent>['handle']) => {
+  const consume = async (handle: MessageHandler<StoreEvent>) => {
     consumer = await startConsumer(consuming, {
       queue: topology.projectorQueue,
       deadLetterExchange: topology.deadLetterExchange,

@@ -6,7 +6,7 @@ import {
   jsonMessageParser,
   startConsumer,
   type Consumer,
-  type ConsumerOptions,
+  type MessageHandler,
   type Topology,
 } from '../src';
 import { orderCreated, ownTopology, publishEvent } from './fixtures';
@@ -19,10 +19,7 @@ describe('startConsumer', () => {
   let topology: Topology;
   let consumer: Consumer<StoreEvent> | undefined;
 
-  const consume = async (
-    handle: ConsumerOptions<StoreEvent>['handle'],
-    options: { prefetch?: number } = {},
-  ) => {
+  const consume = async (handle: MessageHandler<StoreEvent>, options: { prefetch?: number } = {}) => {
     consumer = await startConsumer(connection, {
       queue: topology.projectorQueue,
       deadLetterExchange: topology.deadLetterExchange,
@@ -189,8 +186,11 @@ describe('startConsumer', () => {
     const events = Array.from({ length: 5 }, orderCreated);
     await Promise.all(events.map((event) => publishEvent(publisher, topology, event)));
 
+    // two delivered and unacked (the broker holds back the rest); one batch at a time, so the second of them
+    // may still be waiting for the first to finish
     await admin.until(async () => (await admin.messageCount(topology.projectorQueue)) === 3);
-    expect(started).toBe(2);
+    expect(started).toBeGreaterThanOrEqual(1);
+    expect(started).toBeLessThanOrEqual(2);
     const allAcked = Promise.all(
       events.map((event) => running.waitFor('ack', (i) => i.messageId === event.event_id)),
     );

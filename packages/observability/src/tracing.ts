@@ -5,6 +5,7 @@ import {
   propagation,
   trace,
   type Attributes,
+  type Context,
   type Link,
   type Span,
   type TimeInput,
@@ -31,6 +32,17 @@ export function withRemoteParent<T>(traceparent: string | null | undefined, fn: 
   return context.with(parent, fn);
 }
 
+/** The active trace context, kept to re-enter later (work that leaves the callback it was delivered in). */
+export type TraceContext = Context;
+export const activeContext = (): TraceContext => context.active();
+export const withContext = <T>(saved: TraceContext, fn: () => T): T => context.with(saved, fn);
+
+/** A link to the span active in `saved` (none when nothing was being traced there). */
+export function linkTo(saved: TraceContext): Link[] {
+  const spanContext = trace.getSpanContext(saved);
+  return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
+}
+
 /** Runs `fn` with tracing suppressed: idle polls and housekeeping would otherwise fill the trace store. */
 export const untraced = <T>(fn: () => T): T => context.with(suppressTracing(context.active()), fn);
 
@@ -40,6 +52,9 @@ export function activeTraceIds(): { trace_id: string; span_id: string } | undefi
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
+
+/** The active span (a request's server span, say), to add attributes known only later; undefined if none. */
+export const activeSpan = (): Span | undefined => trace.getActiveSpan();
 
 export interface SpanOptions {
   attributes?: Attributes;

@@ -6,7 +6,11 @@ import type { MysqlSettings } from './config';
  * timezone 'Z': DATETIME columns hold UTC and must not be read as local time. A short connect timeout makes a
  * request fail fast (503) while MySQL is down instead of hanging.
  */
-export function createMysqlPool(settings: MysqlSettings): Pool {
+export function createMysqlPool(
+  settings: MysqlSettings,
+  /** multipleStatements: several statements per round trip (orders-write's group commit only). */
+  options: { multipleStatements?: boolean } = {},
+): Pool {
   return createPool({
     host: settings.host,
     port: settings.port,
@@ -17,6 +21,7 @@ export function createMysqlPool(settings: MysqlSettings): Pool {
     timezone: 'Z',
     connectTimeout: 2_000,
     enableKeepAlive: true,
+    multipleStatements: options.multipleStatements ?? false,
   });
 }
 

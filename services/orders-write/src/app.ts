@@ -2,12 +2,15 @@ import { createLogger, createMetricsRegistry, type Logger } from '@store/observa
 import { Lifecycle, listen, mysqlSettings } from '@store/service-kit';
 import type { Config } from './config';
 import { Database } from './data-access/database';
+import type { OrderBatchHooks } from './data-access/order-batch.store';
+import type { OrderBatcher } from './domain/group-commit';
 import { migrate, openDatabase, type MikroORM } from './data-access/orm';
 import { createApp } from './entry-points/http/server';
 import { watchOutboxBacklog } from './messaging/outbox-backlog';
 import { OutboxRelay } from './messaging/outbox-relay';
 import { connectRelayBroker } from './messaging/relay-broker';
 import { createWriteMetrics, statementKind, type WriteMetrics } from './metrics';
+import { startGroupCommit } from './start-group-commit';
 
 /** What a caller (main, a test, a CLI) may replace; everything else comes from the config. */
 export interface Overrides {
@@ -16,6 +19,8 @@ export interface Overrides {
   onQuery?: (sql: string) => void;
   /** The clock of the use cases and the relay. */
   now?: () => Date;
+  /** Test-only faults around the group commit's write round trip. */
+  orderBatchHooks?: OrderBatchHooks;
 }
 
 export interface OrdersWrite {
@@ -24,6 +29,8 @@ export interface OrdersWrite {
   db: Database;
   /** Undefined when OUTBOX_RELAY_ENABLED is false. */
   relay: OutboxRelay | undefined;
+  /** Undefined when orders take the per-order path (ORDER_BATCHING=off or PRODUCT_LOOKUP=n-plus-one). */
+  orderBatcher: OrderBatcher | undefined;
   metrics: WriteMetrics;
   /** Stops accepting requests, lets the relay finish its batch, closes the broker and the pool; idempotent. */
   stop(): Promise<void>;
@@ -36,12 +43,20 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
   const registry = createMetricsRegistry('orders-write');
   const metrics = createWriteMetrics(registry);
   const lifecycle = new Lifecycle(logger);
-  const orm = await openOrm(config, logger, (sql) => {
+  const onQuery = (sql: string) => {
     metrics.dbQueries.inc({ statement: statementKind(sql) });
     overrides.onQuery?.(sql);
-  });
+  };
+  const orm = await openOrm(config, logger, onQuery);
   const db = new Database(orm);
   let relay: RunningRelay | undefined;
+  const groupCommit = startGroupCommit(config, {
+    metrics,
+    now,
+    onQuery,
+    onCommitted: () => relay?.relay.nudge(),
+    ...(overrides.orderBatchHooks ? { hooks: overrides.orderBatchHooks } : {}),
+  });
   try {
     if (config.MIGRATE_ON_START) await migrateLogged(orm, logger);
     if (config.OUTBOX_RELAY_ENABLED) relay = await startRelay(config, { db, logger, metrics, now });
@@ -53,15 +68,22 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
       productLookup: config.PRODUCT_LOOKUP,
       now,
       onCommitted: () => relay?.relay.nudge(),
+      ...(groupCommit ? { orderBatcher: groupCommit.batcher } : {}),
       readiness: { mysql: () => db.ping(), ...(relay ? { rabbitmq: relay.ready } : {}) },
     });
     const http = await listen(app, config.PORT, config.HOST);
     // Steps run in this order: no new requests first, then the relay's last batch, then the pool it used.
     lifecycle.onShutdown('http', () => http.close());
+    if (groupCommit) lifecycle.onShutdown('order batches', groupCommit.stop);
     if (relay) lifecycle.onShutdown('outbox relay', relay.stop);
     lifecycle.onShutdown('mysql', () => orm.close());
     logger.info(
-      { url: http.url, productLookup: config.PRODUCT_LOOKUP, relay: Boolean(relay) },
+      {
+        url: http.url,
+        productLookup: config.PRODUCT_LOOKUP,
+        orderBatching: Boolean(groupCommit),
+        relay: Boolean(relay),
+      },
       'orders-write listening',
     );
     return {
@@ -69,11 +91,13 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
       port: http.port,
       db,
       relay: relay?.relay,
+      orderBatcher: groupCommit?.batcher,
       metrics,
       stop: () => lifecycle.shutdown(),
     };
   } catch (error) {
     await relay?.stop();
+    await groupCommit?.stop();
     await orm.close();
     throw error;
   }

@@ -35,6 +35,18 @@ export function createWriteMetrics(registry: Registry) {
       help: 'Age of the oldest unpublished outbox event (0 when none is pending)',
       registers: [registry],
     }),
+    orderBatchSize: new Histogram({
+      name: 'order_batch_size',
+      help: 'Orders per group-commit batch taken from the queue (1 when unloaded)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    orderBatchRetries: new Counter({
+      name: 'order_batch_retries_total',
+      help: 'Group-commit batches run again (conflict, lost, unknown, duplicate) or split one order at a time (split)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     relayPublishDuration: new Histogram({
       name: 'relay_publish_duration_seconds',
       help: 'Per event, from the relay publish call to the broker confirm',
@@ -46,5 +58,5 @@ export function createWriteMetrics(registry: Registry) {
 
 export type WriteMetrics = ReturnType<typeof createWriteMetrics>;
 
-/** "select", "insert", "update", "delete", "begin", "commit", ... */
+/** "select", "insert", "update", "delete", "begin", "start", "set", "commit", ... (one statement of a batch each). */
 export const statementKind = (sql: string): string => /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? 'other';

@@ -22,10 +22,10 @@ describe('projection store (real Redis)', () => {
       line(productA, 3, 500),
     ]);
 
-    const first = await store.applyLive(apply(event));
-    const second = await store.applyLive(apply(event));
+    const first = await store.applyLive([apply(event)]);
+    const second = await store.applyLive([apply(event)]);
 
-    expect([first, second]).toEqual(['applied', 'duplicate']);
+    expect([first, second]).toEqual([['applied'], ['duplicate']]);
     expect(await scores(redis, keys.spenders, [event.data.user_id])).toEqual([2_750]);
     expect(await scores(redis, keys.bestSellers, [productA, productB])).toEqual([5, 1]);
     expect(await redis.hget(keys.userNames, String(event.data.user_id))).toBe(event.data.user_name);
@@ -39,9 +39,9 @@ describe('projection store (real Redis)', () => {
     const created = makeEvent('OrderCreated', [line(product, 4, 1_999)]);
     const deleted = { ...makeEvent('OrderDeleted', []), data: created.data };
 
-    await store.applyLive(apply(deleted));
+    await store.applyLive([apply(deleted)]);
     expect(await scores(redis, keys.spenders, [created.data.user_id])).toEqual([-7_996]);
-    await store.applyLive(apply(created));
+    await store.applyLive([apply(created)]);
 
     expect(await redis.zscore(keys.spenders, String(created.data.user_id))).toBeNull();
     expect(await redis.zscore(keys.bestSellers, String(product))).toBeNull();
@@ -61,8 +61,8 @@ describe('projection store (real Redis)', () => {
       occurred_at: '2026-11-27T12:00:01.5Z',
     };
 
-    await isolated.applyLive(apply(newer));
-    await isolated.applyLive(apply(older));
+    await isolated.applyLive([apply(newer)]);
+    await isolated.applyLive([apply(older)]);
 
     expect(await redis.hgetall(meta)).toMatchObject({
       applied_events: '2',
@@ -77,7 +77,7 @@ describe('projection store (real Redis)', () => {
     await isolated.markRebuilding(2);
     const event = makeEvent('OrderCreated', [line(randomId(), 1, 300)]);
 
-    expect(await isolated.applyLive(apply(event))).toBe('applied');
+    expect(await isolated.applyLive([apply(event)])).toEqual(['applied']);
 
     for (const version of [1, 2]) {
       const k = isolated.keys(version);

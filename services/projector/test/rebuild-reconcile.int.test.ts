@@ -49,7 +49,7 @@ describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', 
     const gone = await placeOrder(stores.pool, ada, [lineOf(1, 5)]);
     await deleteOrder(stores.pool, gone);
     await placeOrder(stores.pool, alan, [lineOf(1, 3)]);
-    await stores.projection.applyLive(apply(kept)); // some state before the wipe, which must not survive
+    await stores.projection.applyLive([apply(kept)]); // some state before the wipe, which must not survive
     await deletePrefix(stores.redis, config.REDIS_KEY_PREFIX);
 
     const result = await rebuild();

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { httpClient } from '@store/testing';
+import { httpClient, parseMetrics } from '@store/testing';
 import { start, type Projector } from '../src/app';
 import { TcpProxy, TestBroker } from './broker';
 import { deletePrefix, line, makeEvent, randomId, scores, silentLogger, testConfig } from './helpers';
@@ -47,5 +47,46 @@ describe('projector while Redis is unreachable (real Redis behind a local TCP pr
     expect(await scores(redis, keys.spenders, [event.data.user_id])).toEqual([1_500]);
     expect(await redis.hget(keys.meta, 'applied_events')).toBe('1');
     expect(acks.filter((id) => id === event.event_id)).toHaveLength(1);
+  });
+
+  test('When events pile up while Redis is down, then they are applied in one batch once it returns, each counted once', async () => {
+    const user = { user_id: randomId(), user_name: 'piled up' };
+    const product = randomId();
+    const events = Array.from({ length: 12 }, () => makeEvent('OrderCreated', [line(product, 1, 100)], user));
+    const metrics = async () => parseMetrics((await httpClient(projector.url).get<string>('/metrics')).body);
+    const before = await metrics();
+    const batchAcks: number[] = [];
+    projector.consumer.on('batch-ack', (info) => batchAcks.push(info.messages));
+    const retried = projector.consumer.waitFor(
+      'retry',
+      (info) => info.messageId === events[0]!.event_id,
+      20_000,
+    );
+    const allAcked = Promise.all(
+      events.map((event) =>
+        projector.consumer.waitFor('ack', (info) => info.messageId === event.event_id, 30_000),
+      ),
+    );
+
+    await proxy.cut();
+    for (const event of events) broker.publish(config.PROJECTOR_QUEUE, event);
+    await retried;
+    const ready = async () => (await broker.channel.checkQueue(config.PROJECTOR_QUEUE)).messageCount;
+    while ((await ready()) > 0) await new Promise((resolve) => setTimeout(resolve, 25)); // broker state, bounded by the test timeout
+    await proxy.open();
+    await allAcked;
+
+    // the failing first batch, then everything that arrived meanwhile, together
+    expect(batchAcks.reduce((sum, n) => sum + n, 0)).toBe(12);
+    expect(batchAcks.length).toBeLessThanOrEqual(2);
+    const keys = projector.stores.projection.keys(1);
+    expect(await scores(redis, keys.spenders, [user.user_id])).toEqual([1_200]);
+    expect(await scores(redis, keys.bestSellers, [product])).toEqual([12]);
+    const after = await metrics();
+    const moved = (name: string, labels?: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+    expect(moved('events_applied_total', { type: 'OrderCreated' })).toBe(12);
+    expect(moved('projection_lag_seconds_count')).toBe(12);
+    expect(moved('events_duplicate_total')).toBe(0);
   });
 });

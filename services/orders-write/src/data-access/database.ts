@@ -1,4 +1,5 @@
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import type { UnitOfWork } from '../domain/ports';
 import type { EntityManager, MikroORM } from './orm';
 import { IdempotencyRepository } from './idempotency.repository';
 import { OrderRepository } from './order.repository';
@@ -7,7 +8,10 @@ import { StockRepository } from './stock.repository';
 import { UserRepository } from './user.repository';
 import { OutboxRepository } from '../messaging/outbox.repository';
 
-/** The repositories of one unit of work, all bound to the same EntityManager (and transaction, if any). */
+/**
+ * The repositories of one unit of work, all bound to the same EntityManager (and transaction, if any): the
+ * domain's ports, plus what the outbox relay uses beyond them.
+ */
 export interface Repositories {
   users: UserRepository;
   products: ProductRepository;
@@ -33,7 +37,7 @@ const MAX_ATTEMPTS = 4;
  * database transaction. InnoDB may pick a transaction as a deadlock victim under concurrency; such a transaction
  * changed nothing, so it is simply run again (a bounded number of times).
  */
-export class Database {
+export class Database implements UnitOfWork {
   constructor(private readonly orm: MikroORM) {}
 
   read<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {

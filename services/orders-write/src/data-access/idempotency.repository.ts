@@ -1,17 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { parseJsonColumn } from '@store/service-kit';
+import { IdempotencyKeyTakenError } from '../domain/errors';
+import type { IdempotencyKeys, StoredResponse } from '../domain/ports';
 import type { EntityManager } from './orm';
 import { IdempotencyRecord } from './entities';
 
-export interface StoredResponse {
-  requestHash: string;
-  statusCode: number;
-  body: unknown;
-}
-
-export class IdempotencyKeyTakenError extends Error {}
-
-export class IdempotencyRepository {
+export class IdempotencyRepository implements IdempotencyKeys {
   constructor(private readonly em: EntityManager) {}
 
   async find(key: string): Promise<StoredResponse | null> {

@@ -1,29 +1,9 @@
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { MissingReferenceError } from '../domain/errors';
+import type { NewOrder, OrderRecord, Orders } from '../domain/ports';
 import type { EntityManager } from './orm';
 import { placeholders } from './sql';
 import { Order, OrderItem, type OrderItemRow, type OrderRow } from './entities';
-
-export interface OrderItemRecord {
-  productId: number;
-  quantity: number;
-  /** DECIMAL as text */
-  unitPrice: string;
-}
-
-export interface OrderRecord {
-  id: number;
-  userId: number;
-  /** DECIMAL as text */
-  totalAmount: string;
-  createdAt: Date;
-  items: OrderItemRecord[];
-}
-
-export interface NewOrder {
-  userId: number;
-  totalAmount: string;
-  createdAt: Date;
-  items: OrderItemRecord[];
-}
 
 interface OrderHeaderRow {
   id: number;
@@ -32,20 +12,28 @@ interface OrderHeaderRow {
   created_at: Date;
 }
 
-export class OrderRepository {
+export class OrderRepository implements Orders {
   constructor(private readonly em: EntityManager) {}
 
+  /** The user and the products were read earlier in the transaction, unlocked: a concurrent delete may win. */
   async insert(order: NewOrder): Promise<number> {
-    const id = await this.em.insert<OrderRow>(Order, {
-      userId: order.userId,
-      totalAmount: order.totalAmount,
-      createdAt: order.createdAt,
-    });
-    await this.em.insertMany<OrderItemRow>(
-      OrderItem,
-      order.items.map((item) => ({ orderId: id, ...item })),
-    );
-    return id;
+    try {
+      const id = await this.em.insert<OrderRow>(Order, {
+        userId: order.userId,
+        totalAmount: order.totalAmount,
+        createdAt: order.createdAt,
+      });
+      await this.em.insertMany<OrderItemRow>(
+        OrderItem,
+        order.items.map((item) => ({ orderId: id, ...item })),
+      );
+      return id;
+    } catch (error) {
+      if (error instanceof ForeignKeyConstraintViolationException) {
+        throw new MissingReferenceError(`user ${order.userId} or a product of the order is gone`);
+      }
+      throw error;
+    }
   }
 
   async findById(id: number, options: { lock?: boolean } = {}): Promise<OrderRecord | null> {

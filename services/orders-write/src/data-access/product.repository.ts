@@ -1,16 +1,8 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { ProductInUseError } from '../domain/errors';
+import type { ProductRecord, Products } from '../domain/ports';
 import type { EntityManager } from './orm';
 import { Product, type ProductRow } from './entities';
-
-export interface ProductRecord {
-  id: number;
-  name: string;
-  sku: string;
-  /** DECIMAL as text, converted to cents by the domain. */
-  price: string;
-}
-
-export class ProductInUseError extends Error {}
 
 const toRecord = (row: ProductRow): ProductRecord => ({
   id: row.id,
@@ -19,7 +11,7 @@ const toRecord = (row: ProductRow): ProductRecord => ({
   price: row.price,
 });
 
-export class ProductRepository {
+export class ProductRepository implements Products {
   constructor(private readonly em: EntityManager) {}
 
   async insert(name: string, sku: string, price: string): Promise<ProductRecord> {

@@ -1,20 +1,8 @@
+import type { StockLevel, StockOverviewRow, Stocks } from '../domain/ports';
 import type { EntityManager } from './orm';
 import { placeholders } from './sql';
 
-export interface StockLevel {
-  productId: number;
-  quantity: number;
-}
-
-export interface StockOverviewRow {
-  product_id: number;
-  name: string;
-  sku: string;
-  price: string;
-  quantity: number;
-}
-
-export class StockRepository {
+export class StockRepository implements Stocks {
   constructor(private readonly em: EntityManager) {}
 
   /** Sets the level (creating the row if the product had none). */

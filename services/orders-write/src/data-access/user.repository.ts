@@ -1,16 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EmailTakenError } from '../domain/errors';
+import type { UserRecord, Users } from '../domain/ports';
 import type { EntityManager } from './orm';
 import { User, type UserRow } from './entities';
 
-export interface UserRecord {
-  id: number;
-  name: string;
-  email: string;
-}
-
-export class EmailTakenError extends Error {}
-
-export class UserRepository {
+export class UserRepository implements Users {
   constructor(private readonly em: EntityManager) {}
 
   async insert(name: string, email: string): Promise<UserRecord> {

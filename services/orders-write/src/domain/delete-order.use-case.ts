@@ -1,9 +1,9 @@
-import { AppError, notFound } from '@store/service-kit';
-import type { Database } from '../data-access/database';
+import { AppError, notFound } from '@store/service-kit/errors';
 import { undoOrders } from './delete-orders';
+import type { UnitOfWork } from './ports';
 
 export interface DeleteDeps {
-  db: Database;
+  db: UnitOfWork;
   now: () => Date;
   onCommitted?: () => void;
 }

@@ -1,6 +1,6 @@
-import type { Repositories } from '../data-access/database';
-import type { OrderRecord } from '../data-access/order.repository';
-import { toOrderData, unitsByProduct } from './order-view';
+import { unitsByProduct } from './order-rules';
+import { toOrderData } from './order-view';
+import type { OrderRecord, Repositories } from './ports';
 
 /**
  * Undoes orders inside the caller's transaction: stock goes back, the rows go, and one OrderDeleted per order

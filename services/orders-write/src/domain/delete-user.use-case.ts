@@ -1,4 +1,4 @@
-import { notFound } from '@store/service-kit';
+import { notFound } from '@store/service-kit/errors';
 import type { DeleteDeps } from './delete-order.use-case';
 import { undoOrders } from './delete-orders';
 

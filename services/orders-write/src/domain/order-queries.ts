@@ -1,8 +1,8 @@
-import { notFound } from '@store/service-kit';
-import type { Database } from '../data-access/database';
+import { notFound } from '@store/service-kit/errors';
 import { toOrderView, type OrderView } from './order-view';
+import type { UnitOfWork } from './ports';
 
-export async function getOrder(db: Database, id: number): Promise<OrderView> {
+export async function getOrder(db: UnitOfWork, id: number): Promise<OrderView> {
   const order = await db.read((repositories) => repositories.orders.findById(id));
   if (!order) throw notFound('order', id);
   return toOrderView(order);
@@ -15,7 +15,7 @@ export interface OrderPage {
 
 /** Keyset paging, newest first: `next_after` is the cursor for the next page, null on the last one. */
 export async function listOrders(
-  db: Database,
+  db: UnitOfWork,
   query: { userId?: number; after?: number; limit: number },
 ): Promise<OrderPage> {
   const found = await db.read((repositories) =>

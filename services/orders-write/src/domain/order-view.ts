@@ -1,6 +1,7 @@
 import type { OrderData } from '@store/contracts';
-import type { OrderRecord } from '../data-access/order.repository';
-import { centsToNumber, toCents } from './money';
+import { centsToDecimal, centsToNumber, toCents } from './money';
+import type { OrderDraft } from './order-rules';
+import type { NewOrder, OrderRecord } from './ports';
 
 /** An order as the API returns it (POST /orders, GET /orders/:id, the list). */
 export interface OrderView {
@@ -45,9 +46,49 @@ export function toOrderData(
   };
 }
 
-/** Units per product over all lines of the given orders (repeated product lines are summed). */
-export function unitsByProduct(items: { productId: number; quantity: number }[]): Map<number, number> {
-  const units = new Map<number, number>();
-  for (const item of items) units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
-  return units;
+/* An accepted order's draft is already in cents and carries the names: no round trip through DECIMAL text. */
+
+/** The rows to insert for an accepted order. */
+export function newOrderOf(draft: OrderDraft, createdAt: Date): NewOrder {
+  return {
+    userId: draft.userId,
+    totalAmount: centsToDecimal(draft.totalCents),
+    createdAt,
+    items: draft.lines.map((line) => ({
+      productId: line.productId,
+      quantity: line.quantity,
+      unitPrice: centsToDecimal(line.unitPriceCents),
+    })),
+  };
+}
+
+/** The answer to POST /orders for an accepted order, once the database gave it an id. */
+export function orderViewOf(orderId: number, draft: OrderDraft, createdAt: Date): OrderView {
+  return {
+    order_id: orderId,
+    user_id: draft.userId,
+    total_amount: centsToNumber(draft.totalCents),
+    items: draft.lines.map((line) => ({
+      product_id: line.productId,
+      quantity: line.quantity,
+      unit_price: centsToNumber(line.unitPriceCents),
+    })),
+    created_at: createdAt.toISOString(),
+  };
+}
+
+/** OrderCreated's data for an accepted order. */
+export function orderDataOf(orderId: number, draft: OrderDraft): OrderData {
+  return {
+    order_id: orderId,
+    user_id: draft.userId,
+    user_name: draft.userName,
+    total_cents: draft.totalCents,
+    items: draft.lines.map((line) => ({
+      product_id: line.productId,
+      product_name: line.productName,
+      quantity: line.quantity,
+      unit_price_cents: line.unitPriceCents,
+    })),
+  };
 }

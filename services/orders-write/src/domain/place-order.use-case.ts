@@ -1,44 +1,38 @@
-import { createHash } from 'node:crypto';
-import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { AppError } from '@store/service-kit';
-import type { Database, Repositories } from '../data-access/database';
-import { IdempotencyKeyTakenError } from '../data-access/idempotency.repository';
-import type { OrderRecord } from '../data-access/order.repository';
-import type { ProductRecord } from '../data-access/product.repository';
-import { centsToDecimal, toCents } from './money';
-import { toOrderData, toOrderView, unitsByProduct, type OrderView } from './order-view';
+import { AppError } from '@store/service-kit/errors';
+import { IdempotencyKeyTakenError, MissingReferenceError, refusalError } from './errors';
+import { toCents } from './money';
+import {
+  findReplay,
+  hashOrderRequest,
+  type PlaceOrderCommand,
+  type PlaceOrderResult,
+} from './order-idempotency';
+import { decideOrder, type OrderFacts, type OrderRequest, type ProductFacts } from './order-rules';
+import { newOrderOf, orderDataOf, orderViewOf, type OrderView } from './order-view';
+import type { Repositories, UnitOfWork } from './ports';
+
+export type { PlaceOrderCommand, PlaceOrderResult } from './order-idempotency';
 
 export type ProductLookup = 'batched' | 'n-plus-one';
 
-export interface PlaceOrderCommand {
-  userId: number;
-  items: { productId: number; quantity: number }[];
-  idempotencyKey?: string;
-}
-
 export interface PlaceOrderDeps {
-  db: Database;
+  db: UnitOfWork;
   productLookup: ProductLookup;
   now: () => Date;
   /** Called after the order committed (the relay publishes sooner than its next poll). */
   onCommitted?: () => void;
 }
 
-export interface PlaceOrderResult {
-  status: number;
-  order: OrderView;
-  replayed: boolean;
-}
-
 /**
- * API.md "Rules of an order": one batched product lookup, exact cents, stock checked and taken under row locks
- * in the same transaction as the order rows, the OrderCreated outbox row and the idempotency record.
+ * One order in its own transaction (the path ORDER_BATCHING=off keeps): the facts are read with the stock rows
+ * locked, the order rules decide, and the order rows, the stock, the OrderCreated outbox row and the
+ * idempotency record are written together.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
   command: PlaceOrderCommand,
 ): Promise<PlaceOrderResult> {
-  const requestHash = hashRequest(command);
+  const requestHash = hashOrderRequest(command);
   const key = command.idempotencyKey;
   if (key) {
     const replay = await findReplay(deps.db, key, requestHash);
@@ -56,7 +50,7 @@ export async function placeOrder(
       const replay = await findReplay(deps.db, key, requestHash);
       if (replay) return replay;
     }
-    if (error instanceof ForeignKeyConstraintViolationException) {
+    if (error instanceof MissingReferenceError) {
       throw new AppError('UNKNOWN_USER', 'the user or a product was deleted while the order was placed');
     }
     throw error;
@@ -69,31 +63,17 @@ async function createOrder(
   command: PlaceOrderCommand,
   requestHash: string,
 ): Promise<OrderView> {
-  const user = await repositories.users.findById(command.userId);
-  if (!user) {
-    throw new AppError('UNKNOWN_USER', `user ${command.userId} does not exist`, [
-      { user_id: command.userId },
-    ]);
-  }
-  const products = await lookUpProducts(deps.productLookup, repositories, command);
-  const requested = unitsByProduct(command.items);
-  await takeStock(repositories, requested);
+  const facts = await readFacts(repositories, command, deps.productLookup);
+  const decision = decideOrder(command, facts);
+  if (!decision.accepted) throw refusalError(decision.refusal);
 
   const now = deps.now();
-  const items = command.items.map((item) => ({
-    productId: item.productId,
-    quantity: item.quantity,
-    unitPrice: products.get(item.productId)!.price,
-  }));
-  const totalCents = items.reduce((sum, item) => sum + toCents(item.unitPrice) * item.quantity, 0);
-  const draft = { userId: user.id, totalAmount: centsToDecimal(totalCents), createdAt: now, items };
-  const record: OrderRecord = { id: await repositories.orders.insert(draft), ...draft };
+  const { draft, stockTaken } = decision;
+  await repositories.stocks.adjust(new Map([...stockTaken].map(([id, units]) => [id, -units])));
+  const orderId = await repositories.orders.insert(newOrderOf(draft, now));
+  await repositories.outbox.append([{ type: 'OrderCreated', data: orderDataOf(orderId, draft) }], now);
 
-  const productNames = new Map([...products.values()].map((product) => [product.id, product.name]));
-  const data = toOrderData(record, user.name, productNames);
-  await repositories.outbox.append([{ type: 'OrderCreated', data }], now);
-
-  const view = toOrderView(record);
+  const view = orderViewOf(orderId, draft, now);
   if (command.idempotencyKey) {
     await repositories.idempotency.save(
       command.idempotencyKey,
@@ -104,53 +84,38 @@ async function createOrder(
   return view;
 }
 
-async function lookUpProducts(
-  lookup: ProductLookup,
+/**
+ * What deciding this order needs, and no more: an unknown user needs no product lookup, an unknown product
+ * no stock lock. The stock rows are locked (in product id order) until the transaction ends.
+ */
+async function readFacts(
   repositories: Repositories,
-  command: PlaceOrderCommand,
-): Promise<Map<number, ProductRecord>> {
-  const ids = [...new Set(command.items.map((item) => item.productId))];
+  request: OrderRequest,
+  lookup: ProductLookup,
+): Promise<OrderFacts> {
+  const user = await repositories.users.findById(request.userId);
+  if (!user) return { users: new Map(), products: new Map(), stock: new Map() };
+  const products = await lookUpProducts(repositories, request, lookup);
+  const ids = [...new Set(request.items.map((item) => item.productId))];
+  const allKnown = ids.every((id) => products.has(id));
+  const stock = allKnown ? await repositories.stocks.lockLevels(ids) : new Map<number, number>();
+  return { users: new Map([[user.id, user.name]]), products, stock };
+}
+
+async function lookUpProducts(
+  repositories: Repositories,
+  request: OrderRequest,
+  lookup: ProductLookup,
+): Promise<Map<number, ProductFacts>> {
+  const ids = request.items.map((item) => item.productId);
   const found =
     lookup === 'batched'
-      ? await repositories.products.findMany(ids)
-      : await repositories.products.findOneByOne(command.items.map((item) => item.productId));
-  const products = new Map(found.map((product) => [product.id, product]));
-  const unknown = ids.filter((id) => !products.has(id));
-  if (unknown.length > 0) {
-    throw new AppError(
-      'UNKNOWN_PRODUCT',
-      `unknown product${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
-      unknown.map((product_id) => ({ product_id })),
-    );
-  }
-  return products;
-}
-
-/** Locks the stock rows, refuses the whole order if any product is short, else takes the units. */
-async function takeStock(repositories: Repositories, requested: Map<number, number>): Promise<void> {
-  const levels = await repositories.stocks.lockLevels([...requested.keys()]);
-  const shortages = [...requested]
-    .map(([product_id, units]) => ({ product_id, requested: units, available: levels.get(product_id) ?? 0 }))
-    .filter((line) => line.requested > line.available);
-  if (shortages.length > 0) {
-    throw new AppError('INSUFFICIENT_STOCK', 'not enough stock for this order', shortages);
-  }
-  await repositories.stocks.adjust(new Map([...requested].map(([id, units]) => [id, -units])));
-}
-
-async function findReplay(db: Database, key: string, requestHash: string): Promise<PlaceOrderResult | null> {
-  const stored = await db.read((repositories) => repositories.idempotency.find(key));
-  if (!stored) return null;
-  if (stored.requestHash !== requestHash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
-  }
-  return { status: stored.statusCode, order: stored.body as OrderView, replayed: true };
-}
-
-function hashRequest(command: PlaceOrderCommand): string {
-  const canonical = JSON.stringify({
-    user_id: command.userId,
-    items: command.items.map((i) => [i.productId, i.quantity]),
-  });
-  return createHash('sha256').update(canonical).digest('hex');
+      ? await repositories.products.findMany([...new Set(ids)])
+      : await repositories.products.findOneByOne(ids);
+  return new Map(
+    found.map((product) => [
+      product.id,
+      { id: product.id, name: product.name, priceCents: toCents(product.price) },
+    ]),
+  );
 }

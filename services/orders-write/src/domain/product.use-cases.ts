@@ -1,7 +1,7 @@
-import { AppError, notFound } from '@store/service-kit';
-import type { Database } from '../data-access/database';
-import { ProductInUseError, type ProductRecord } from '../data-access/product.repository';
+import { AppError, notFound } from '@store/service-kit/errors';
+import { ProductInUseError } from './errors';
 import { centsToDecimal, centsToNumber, toCents } from './money';
+import type { ProductRecord, UnitOfWork } from './ports';
 
 export interface ProductView {
   id: number;
@@ -19,7 +19,7 @@ export const toProductView = (product: ProductRecord): ProductView => ({
 
 /** A new product starts with a stock row at 0, so every product has a level to set, read and give back to. */
 export async function createProduct(
-  db: Database,
+  db: UnitOfWork,
   name: string,
   sku: string,
   priceCents: number,
@@ -32,13 +32,13 @@ export async function createProduct(
   return toProductView(product);
 }
 
-export async function getProduct(db: Database, id: number): Promise<ProductView> {
+export async function getProduct(db: UnitOfWork, id: number): Promise<ProductView> {
   const product = await db.read((repositories) => repositories.products.findById(id));
   if (!product) throw notFound('product', id);
   return toProductView(product);
 }
 
-export async function deleteProduct(db: Database, id: number): Promise<void> {
+export async function deleteProduct(db: UnitOfWork, id: number): Promise<void> {
   try {
     await db.transaction(async (repositories) => {
       if (await repositories.products.isUsedInOrders(id)) throw new ProductInUseError(String(id));

@@ -1,6 +1,6 @@
-import { AppError, notFound } from '@store/service-kit';
-import type { Database } from '../data-access/database';
+import { AppError, notFound } from '@store/service-kit/errors';
 import { centsToNumber, toCents } from './money';
+import type { UnitOfWork } from './ports';
 import { toProductView, type ProductView } from './product.use-cases';
 
 export interface StockView {
@@ -8,7 +8,7 @@ export interface StockView {
   quantity: number;
 }
 
-export async function setStock(db: Database, productId: number, quantity: number): Promise<StockView> {
+export async function setStock(db: UnitOfWork, productId: number, quantity: number): Promise<StockView> {
   await db.transaction(async (repositories) => {
     const product = await repositories.products.findById(productId);
     if (!product) {
@@ -21,13 +21,13 @@ export async function setStock(db: Database, productId: number, quantity: number
   return { product_id: productId, quantity };
 }
 
-export async function getStock(db: Database, productId: number): Promise<StockView> {
+export async function getStock(db: UnitOfWork, productId: number): Promise<StockView> {
   const level = await db.read((repositories) => repositories.stocks.get(productId));
   if (!level) throw notFound('stock of product', productId);
   return { product_id: level.productId, quantity: level.quantity };
 }
 
-export async function stockOverview(db: Database) {
+export async function stockOverview(db: UnitOfWork) {
   const rows = await db.read((repositories) => repositories.stocks.overview());
   return rows.map((row) => ({
     product_id: row.product_id,
@@ -40,7 +40,7 @@ export async function stockOverview(db: Database) {
 
 /** For the supplier GraphQL query: a product with its level, or null (unknown ids are never an error). */
 export async function productWithStock(
-  db: Database,
+  db: UnitOfWork,
   productId: number,
 ): Promise<(ProductView & { quantity: number }) | null> {
   return db.read(async (repositories) => {

@@ -1,8 +1,8 @@
-import { AppError, notFound } from '@store/service-kit';
-import type { Database } from '../data-access/database';
-import { EmailTakenError, type UserRecord } from '../data-access/user.repository';
+import { AppError, notFound } from '@store/service-kit/errors';
+import { EmailTakenError } from './errors';
+import type { UnitOfWork, UserRecord } from './ports';
 
-export async function createUser(db: Database, name: string, email: string): Promise<UserRecord> {
+export async function createUser(db: UnitOfWork, name: string, email: string): Promise<UserRecord> {
   try {
     return await db.transaction((repositories) => repositories.users.insert(name, email));
   } catch (error) {
@@ -15,7 +15,7 @@ export async function createUser(db: Database, name: string, email: string): Pro
   }
 }
 
-export async function getUser(db: Database, id: number): Promise<UserRecord> {
+export async function getUser(db: UnitOfWork, id: number): Promise<UserRecord> {
   const user = await db.read((repositories) => repositories.users.findById(id));
   if (!user) throw notFound('user', id);
   return user;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { OrderData, StoreEvent, StoreEventType } from '@store/contracts';
 import { EVENT_VERSION } from '@store/contracts';
 import { activeTraceparent } from '@store/observability';
 import { parseJsonColumn } from '@store/service-kit';
 import type { EntityManager } from '../data-access/orm';
-import { OutboxEntry, type OutboxRow } from '../data-access/entities';
+import { OutboxEntry } from '../data-access/entities';
 
 export interface PendingEvent {
   type: StoreEventType;
@@ -47,32 +47,31 @@ export class OutboxRepository {
    * Claims up to `limit` unpublished rows that are due, oldest first. `FOR UPDATE SKIP LOCKED` lets relays in
    * every replica run at once: each claims rows nobody else holds, and the locks last until the caller's
    * transaction ends. Never "sequence > last published": ids commit out of order, a high-water mark would skip.
+   * The relay's statements are plain SQL through em.execute (same transaction): the profile of a drain showed
+   * entity hydration and the unit of work costing more CPU than the publishing itself.
    */
   async claimDue(limit: number, now: Date): Promise<StoreEvent[]> {
-    const rows = await this.em.find(OutboxEntry, dueRows(now), {
-      orderBy: { sequence: 'asc' },
-      limit,
-      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
-      disableIdentityMap: true,
-    });
+    const rows = await this.em.execute<RelayRow[]>(
+      `select sequence, event_id, type, payload, traceparent, created_at from outbox
+       where ${DUE} order by sequence limit ? for update skip locked`,
+      [now, limit],
+    );
     return rows.map(toEvent);
   }
 
   /** Whether any row is due, without locking anything: the relay's cheap idle poll. */
   async hasDue(now: Date): Promise<boolean> {
-    const due = await this.em.findOne(OutboxEntry, dueRows(now), {
-      fields: ['sequence'],
-      disableIdentityMap: true,
-    });
-    return due !== null;
+    const rows = await this.em.execute<unknown[]>(`select 1 from outbox where ${DUE} limit 1`, [now]);
+    return rows.length > 0;
   }
 
+  /** One UPDATE for the whole batch. */
   async markPublished(sequences: number[], now: Date): Promise<void> {
     if (sequences.length === 0) return;
-    await this.em.nativeUpdate(
-      OutboxEntry,
-      { sequence: { $in: sequences } },
-      { publishedAt: now, lastError: null, attempts: raw('attempts + 1') },
+    await this.em.execute(
+      'update outbox set published_at = ?, last_error = null, attempts = attempts + 1 where sequence in (?)',
+      [now, sequences],
+      'run',
     );
   }
 
@@ -87,10 +86,10 @@ export class OutboxRepository {
 
   /** Unpublished rows and the age of the oldest, for the relay's gauges. */
   async backlog(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }> {
-    const [row] = await this.em.execute<{ pending: number; oldest: Date | null }[]>(
+    const [row] = await this.em.execute<{ pending: number; oldest: Date | string | null }[]>(
       'select count(*) as pending, min(created_at) as oldest from outbox where published_at is null',
     );
-    const oldest = row?.oldest ? new Date(row.oldest).getTime() : now.getTime();
+    const oldest = row?.oldest ? utcDate(row.oldest).getTime() : now.getTime();
     return {
       pending: Number(row?.pending ?? 0),
       oldestAgeSeconds: Math.max(0, (now.getTime() - oldest) / 1000),
@@ -98,21 +97,31 @@ export class OutboxRepository {
   }
 }
 
-/** Unpublished and not waiting out a backoff. */
-const dueRows = (now: Date): FilterQuery<OutboxRow> => ({
-  publishedAt: null,
-  $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }],
-});
+/** Unpublished and not waiting out a backoff (one parameter: now); the index on (published_at, sequence) serves it. */
+const DUE = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?)';
+
+interface RelayRow {
+  sequence: number | string;
+  event_id: string;
+  type: string;
+  payload: unknown;
+  traceparent: string | null;
+  created_at: Date | string;
+}
+
+/** MikroORM asks mysql2 for dateStrings: DATETIME comes back as 'YYYY-MM-DD hh:mm:ss.mmm', in UTC. */
+const utcDate = (value: Date | string): Date =>
+  value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 
 /** Rebuilds the published envelope from the row: the sequence is only known once the row exists. */
-function toEvent(row: OutboxRow): StoreEvent {
+function toEvent(row: RelayRow): StoreEvent {
   const data = parseJsonColumn(row.payload) as OrderData;
   return {
-    event_id: row.eventId,
+    event_id: row.event_id,
     type: row.type as StoreEventType,
     version: EVENT_VERSION,
-    sequence: row.sequence,
-    occurred_at: row.createdAt.toISOString(),
+    sequence: Number(row.sequence),
+    occurred_at: utcDate(row.created_at).toISOString(),
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     data,
   };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
-import { projectionKeys, versionPointerKey } from '@store/contracts';
+import { projectionKeys, versionPointerKey, type ProjectionKeys } from '@store/contracts';
 import type { ProjectionDelta } from '../domain/projection';
 import type { ApplyOutcome, ProjectionWriter, RebuildTarget, VersionState } from '../domain/ports';
-import { APPLY_EVENT_LUA, RELEASE_LOCK_LUA } from './apply-event.lua';
+import { APPLY_EVENTS_LUA, RELEASE_LOCK_LUA } from './apply-event.lua';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    projectorApplyEvent(...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    projectorApplyEvents(...keysAndArgs: (string | number)[]): Result<number[], Context>;
     projectorReleaseLock(key: string, token: string): Result<number, Context>;
     projectorSwitchLive(
       pointer: string,
@@ -40,6 +40,9 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
   readonly pointerKey: string;
   readonly markerKey: string;
   private readonly lockKey: string;
+  /** Pointer and marker as last read: the script checks them atomically, so they are re-read only when stale. */
+  private versions?: VersionState;
+  private readonly keysByVersion = new Map<number, ProjectionKeys>();
 
   constructor(
     private readonly redis: Redis,
@@ -49,42 +52,38 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
     this.pointerKey = versionPointerKey(prefix);
     this.markerKey = `${prefix}projection:rebuilding`;
     this.lockKey = `${prefix}projection:rebuild-lock`;
-    redis.defineCommand('projectorApplyEvent', { lua: APPLY_EVENT_LUA });
+    redis.defineCommand('projectorApplyEvents', { lua: APPLY_EVENTS_LUA });
     redis.defineCommand('projectorReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     redis.defineCommand('projectorSwitchLive', { numberOfKeys: 2, lua: SWITCH_LIVE_LUA });
   }
 
   async readVersions(): Promise<VersionState> {
     const [pointer, marker] = await this.redis.mget(this.pointerKey, this.markerKey);
-    return { live: pointer ? Number(pointer) : 1, rebuilding: marker ? Number(marker) : null };
+    this.versions = { live: pointer ? Number(pointer) : 1, rebuilding: marker ? Number(marker) : null };
+    return this.versions;
   }
 
-  async applyLive(delta: ProjectionDelta): Promise<ApplyOutcome> {
+  /** One script call for the whole batch; the outcomes are the live version's, in the order of `deltas`. */
+  async applyLive(deltas: ProjectionDelta[]): Promise<ApplyOutcome[]> {
+    if (deltas.length === 0) return [];
     for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
-      const { live, rebuilding } = await this.readVersions();
+      const { live, rebuilding } = attempt === 0 && this.versions ? this.versions : await this.readVersions();
       const targets = rebuilding === null ? [live] : [live, rebuilding];
-      const results = await this.redis.projectorApplyEvent(
-        ...this.scriptArgs(delta, live, rebuilding, targets),
+      const results = await this.redis.projectorApplyEvents(
+        ...this.scriptArgs(deltas, live, rebuilding, targets),
       );
-      if (results[0] !== STALE) return results[0] === 1 ? 'applied' : 'duplicate';
+      if (results[0] !== STALE) {
+        return deltas.map((_delta, i) => (results[i] === 1 ? 'applied' : 'duplicate'));
+      }
     }
-    throw new StaleVersionError('projection version kept moving while applying an event');
+    throw new StaleVersionError('projection version kept moving while applying events');
   }
 
   async applyToRebuild(deltas: ProjectionDelta[], live: number, target: number): Promise<number> {
     if (deltas.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const delta of deltas)
-      pipeline.projectorApplyEvent(...this.scriptArgs(delta, live, target, [target]));
-    const replies = (await pipeline.exec()) ?? [];
-    let applied = 0;
-    for (const [error, result] of replies) {
-      if (error) throw error;
-      const [outcome] = result as number[];
-      if (outcome === STALE) throw new StaleVersionError(`version ${target} is no longer being rebuilt`);
-      applied += outcome ?? 0;
-    }
-    return applied;
+    const results = await this.redis.projectorApplyEvents(...this.scriptArgs(deltas, live, target, [target]));
+    if (results[0] === STALE) throw new StaleVersionError(`version ${target} is no longer being rebuilt`);
+    return results.reduce((applied, outcome) => applied + outcome, 0);
   }
 
   async acquireRebuildLock(): Promise<(() => Promise<void>) | null> {
@@ -130,34 +129,39 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
     return deleted;
   }
 
-  keys(version: number) {
-    return projectionKeys(version, this.prefix);
+  keys(version: number): ProjectionKeys {
+    let keys = this.keysByVersion.get(version);
+    if (!keys) this.keysByVersion.set(version, (keys = projectionKeys(version, this.prefix)));
+    return keys;
   }
 
-  private scriptArgs(delta: ProjectionDelta, live: number, rebuilding: number | null, targets: number[]) {
+  private scriptArgs(deltas: ProjectionDelta[], live: number, rebuilding: number | null, targets: number[]) {
     const keys = [this.pointerKey, this.markerKey];
     for (const version of targets) {
       const k = this.keys(version);
-      keys.push(
-        k.spenders,
-        k.bestSellers,
-        k.userNames,
-        k.productNames,
-        k.meta,
-        k.appliedEventPrefix + delta.eventId,
-      );
+      keys.push(k.spenders, k.bestSellers, k.userNames, k.productNames, k.meta);
+    }
+    for (const version of targets) {
+      const dedupPrefix = this.keys(version).appliedEventPrefix;
+      for (const delta of deltas) keys.push(dedupPrefix + delta.eventId);
     }
     const args: (string | number)[] = [
       String(live),
       rebuilding === null ? '' : String(rebuilding),
       this.dedupTtlSeconds,
-      String(delta.userId),
-      delta.userName,
-      String(delta.spendCents),
-      delta.occurredAt,
-      String(delta.sequence),
+      deltas.length,
     ];
-    for (const p of delta.products) args.push(String(p.productId), p.name, String(p.units));
+    for (const delta of deltas) {
+      args.push(
+        String(delta.userId),
+        delta.userName,
+        String(delta.spendCents),
+        delta.occurredAt,
+        String(delta.sequence),
+        delta.products.length,
+      );
+      for (const p of delta.products) args.push(String(p.productId), p.name, String(p.units));
+    }
     return [keys.length, ...keys, ...args];
   }
 }

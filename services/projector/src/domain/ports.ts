@@ -12,8 +12,11 @@ export interface VersionState {
 }
 
 export interface ProjectionWriter {
-  /** Applies one event to the live version and, during a rebuild, to the version being built. */
-  applyLive(delta: ProjectionDelta): Promise<ApplyOutcome>;
+  /**
+   * Applies a batch of events, atomically, to the live version and, during a rebuild, to the version being
+   * built; one outcome per event, in order (a duplicate inside the batch counts once, like one from before).
+   */
+  applyLive(deltas: ProjectionDelta[]): Promise<ApplyOutcome[]>;
 }
 
 export interface RebuildTarget {

@@ -1,13 +1,31 @@
 import { Router } from 'express';
-import { parseId, validate } from '@store/service-kit';
-import type { Counter } from '@store/observability';
+import { AppError, parseId, validate } from '@store/service-kit';
+import { activeSpan, activeTraceparent, type Counter } from '@store/observability';
 import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
+import type { OrderBatcher } from '../../domain/group-commit';
 import { getOrder, listOrders } from '../../domain/order-queries';
-import { placeOrder, type PlaceOrderDeps } from '../../domain/place-order.use-case';
+import {
+  placeOrder,
+  type PlaceOrderCommand,
+  type PlaceOrderDeps,
+  type PlaceOrderResult,
+} from '../../domain/place-order.use-case';
+import { BATCH_SIZE_ATTRIBUTE } from '../../order-batch.telemetry';
 import { createOrderBody, idempotencyKeyHeader, listOrdersQuery } from './schemas';
 
 export interface OrdersRoutesDeps extends PlaceOrderDeps, DeleteDeps {
   ordersTotal: Counter;
+  /** Set when ORDER_BATCHING is on (and PRODUCT_LOOKUP batched): orders go through the group commit. */
+  orderBatcher?: OrderBatcher;
+}
+
+/** Through the group commit: the order waits in the queue, then gets its own answer after its batch's COMMIT. */
+async function placeInBatch(batcher: OrderBatcher, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+  // Captured now, in the request's context: the batch runs in a trace of its own.
+  const { answer, batchSize } = await batcher.place(command, activeTraceparent() ?? null);
+  activeSpan()?.setAttribute(BATCH_SIZE_ATTRIBUTE, batchSize);
+  if (!answer.placed) throw new AppError(answer.refusal.code, answer.refusal.message, answer.refusal.details);
+  return answer;
 }
 
 export function ordersRoutes(deps: OrdersRoutesDeps): Router {
@@ -20,11 +38,14 @@ export function ordersRoutes(deps: OrdersRoutesDeps): Router {
       'Idempotency-Key header',
     );
     const body = validate(createOrderBody, req.body, 'order');
-    const result = await placeOrder(deps, {
+    const command = {
       userId: body.user_id,
       items: body.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
       idempotencyKey,
-    });
+    };
+    const result = deps.orderBatcher
+      ? await placeInBatch(deps.orderBatcher, command)
+      : await placeOrder(deps, command);
     if (result.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(result.status).location(`/orders/${result.order.order_id}`).json(result.order);
   });

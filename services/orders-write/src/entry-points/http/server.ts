@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Logger, Registry } from '@store/observability';
 import { createHttpApp, finishHttpApp, type ReadinessChecks } from '@store/service-kit';
 import type { Database } from '../../data-access/database';
+import type { OrderBatcher } from '../../domain/group-commit';
 import type { ProductLookup } from '../../domain/place-order.use-case';
 import type { WriteMetrics } from '../../metrics';
 import { ordersRoutes } from './orders.routes';
@@ -18,6 +19,8 @@ export interface HttpDeps {
   productLookup: ProductLookup;
   now: () => Date;
   onCommitted?: () => void;
+  /** The group commit, when ORDER_BATCHING is on; else POST /orders uses the per-order path. */
+  orderBatcher?: OrderBatcher;
 }
 
 export function createApp(deps: HttpDeps): Express {
@@ -32,7 +35,12 @@ export function createApp(deps: HttpDeps): Express {
   app.use(productsRoutes(deps.db));
   app.use(stocksRoutes(deps.db));
   app.use(
-    ordersRoutes({ ...writeDeps, productLookup: deps.productLookup, ordersTotal: deps.metrics.ordersTotal }),
+    ordersRoutes({
+      ...writeDeps,
+      productLookup: deps.productLookup,
+      ordersTotal: deps.metrics.ordersTotal,
+      ...(deps.orderBatcher ? { orderBatcher: deps.orderBatcher } : {}),
+    }),
   );
   finishHttpApp(app, deps.logger);
   return app;

@@ -6,7 +6,7 @@ import {
   type AmqpConnection,
   type Consumer,
 } from '@store/messaging';
-import type { Logger } from '@store/observability';
+import { inSpan, linkTo, type Logger } from '@store/observability';
 import type { Config } from '../../config';
 import { apply } from '../../domain/projection';
 import type { ProjectionWriter } from '../../domain/ports';
@@ -19,9 +19,14 @@ export interface OrderEventsConsumerDeps {
 }
 
 /*
- * Order events → Redis. Parse failures (not JSON, not a valid event) are poison and go to the dead-letter
- * queue with the reason; a Redis failure throws out of `handle`, so the runner retries with backoff and the
- * message is never acked before its Lua script has run. Duplicates are acked: the dedup key already did its job.
+ * Order events → Redis, in batches: the messages ready together are applied in ONE script call (see
+ * apply-event.lua.ts), then acked at once. Parse failures (not JSON, not a valid event) are poison and go to
+ * the dead-letter queue with the reason; a Redis failure throws out of the handler, so the runner retries the
+ * whole batch with backoff and nothing is acked before its script has run. Duplicates are acked: the dedup key
+ * already did its job.
+ *
+ * Tracing: the runner calls us in the context of the batch's first message (amqplib's consume span), so for a
+ * lone message the Redis call is a child of its consume span; 'apply events' links to the others' spans.
  */
 export async function startOrderEventsConsumer(
   connection: AmqpConnection,
@@ -48,14 +53,18 @@ export async function startOrderEventsConsumer(
     retry: { maxDelayMs: config.RETRY_MAX_DELAY_MS },
     logger: deps.logger,
     parse: jsonMessageParser<StoreEvent>(storeEventSchema),
-    handle: async (event) => {
-      const outcome = await writer.applyLive(apply(event));
-      if (outcome === 'duplicate') {
-        metrics.duplicates.inc();
-        return;
-      }
-      metrics.applied.inc({ type: event.type });
-      metrics.lag.observe(Math.max(0, (now() - Date.parse(event.occurred_at)) / 1000));
+    handleBatch: async (items) => {
+      const events = items.map((item) => item.message);
+      const outcomes = await inSpan('apply events', () => writer.applyLive(events.map(apply)), {
+        attributes: { 'messaging.batch.message_count': items.length },
+        links: items.slice(1).flatMap((item) => linkTo(item.traceContext)),
+      });
+      const appliedAt = now();
+      events.forEach((event, i) => {
+        if (outcomes[i] === 'duplicate') return metrics.duplicates.inc();
+        metrics.applied.inc({ type: event.type });
+        metrics.lag.observe(Math.max(0, (appliedAt - Date.parse(event.occurred_at)) / 1000));
+      });
     },
   });
   consumer.on('dead-letter', () => metrics.deadLettered.inc());

@@ -1,0 +1,31 @@
+import { AppError } from '@store/service-kit/errors';
+import type { Refusal } from './order-rules';
+
+/*
+ * What the stores report in the domain's words. data-access catches the driver's exceptions (MikroORM, mysql2)
+ * and throws these instead, so use cases decide what a constraint hit means without knowing the driver.
+ */
+
+/** The users.email unique key already holds this address. */
+export class EmailTakenError extends Error {
+  override readonly name = 'EmailTakenError';
+}
+
+/** The idempotency key was stored by a concurrent request that committed first. */
+export class IdempotencyKeyTakenError extends Error {
+  override readonly name = 'IdempotencyKeyTakenError';
+}
+
+/** A product cannot be deleted: order items refer to it. */
+export class ProductInUseError extends Error {
+  override readonly name = 'ProductInUseError';
+}
+
+/** A write referred to a row that is gone: a user or a product deleted by a concurrent request. */
+export class MissingReferenceError extends Error {
+  override readonly name = 'MissingReferenceError';
+}
+
+/** A refused order as the API answers it (422 or 409, with the refusal's message and details). */
+export const refusalError = (refusal: Refusal): AppError =>
+  new AppError(refusal.code, refusal.message, refusal.details);

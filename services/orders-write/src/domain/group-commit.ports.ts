@@ -1,0 +1,99 @@
+import type { OrderData } from '@store/contracts';
+import type { OrderDraft, ProductFacts } from './order-rules';
+import type { OrderView } from './order-view';
+
+/*
+ * What the group commit needs from the outside world, declared by the domain and implemented in data-access
+ * (order-batch.store.ts) and in the service's telemetry. Nothing here knows SQL, a driver or a tracer.
+ */
+
+/** What round trip 1 reads and locks for a batch. */
+export interface BatchReads {
+  userIds: number[];
+  productIds: number[];
+  idempotencyKeys: string[];
+}
+
+export interface StoredAnswer {
+  requestHash: string;
+  statusCode: number;
+  body: OrderView;
+}
+
+/** The batch's facts, read in its transaction: the stock rows are locked until it ends. */
+export interface BatchFacts {
+  users: Map<number, string>;
+  products: Map<number, ProductFacts>;
+  stock: Map<number, number>;
+  storedAnswers: Map<string, StoredAnswer>;
+}
+
+/** One accepted order as written; the database gives the id, which the store sets in payload and body. */
+export interface OrderWrite {
+  eventId: string;
+  /** The trace context of the request that placed this order, so the relay continues that trace. */
+  traceparent: string | null;
+  draft: OrderDraft;
+  /** The OrderCreated data, order_id still 0. */
+  payload: OrderData;
+  /** The 201 body, order_id still 0; stored as the response under the order's Idempotency-Key, if any. */
+  view: OrderView;
+  idempotency?: { key: string; requestHash: string };
+}
+
+export interface BatchWrites {
+  orders: OrderWrite[];
+  /** product id → units taken by the whole batch. */
+  stockTaken: Map<number, number>;
+  createdAt: Date;
+}
+
+/**
+ * Why a store call failed, which decides what the batch does next:
+ * - `conflict`: deadlock or lock wait timeout; the transaction changed nothing → retry the batch;
+ * - `lost`: the connection failed before anything was written → retry the batch;
+ * - `constraint`: one order broke a constraint (user deleted meanwhile, key stored by another replica) and the
+ *   write was rolled back → split the batch to find the culprit;
+ * - `unknown`: the write round trip was sent and no answer came back: it may have committed → ask the outbox.
+ */
+export type BatchFailureKind = 'conflict' | 'lost' | 'constraint' | 'unknown';
+
+export class BatchStoreError extends Error {
+  constructor(
+    readonly kind: BatchFailureKind,
+    /** For `constraint`: which one (a foreign key means the user or a product is gone). */
+    readonly constraint: 'foreign-key' | 'duplicate' | 'other' | undefined,
+    cause: unknown,
+  ) {
+    super(`order batch failed (${kind}): ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'BatchStoreError';
+  }
+}
+
+/** A batch transaction after round trip 1: its facts are read and its stock rows locked. */
+export interface OpenBatch {
+  facts: BatchFacts;
+  /** Round trip 2: every write and the COMMIT; resolves with the order ids in the order of `writes.orders`. */
+  commit(writes: BatchWrites): Promise<number[]>;
+  /** Ends the transaction without writing (every order of the batch was refused or replayed). */
+  rollback(): Promise<void>;
+  /**
+   * After an `unknown` failure: ends this batch's session for sure, then reads on another connection which of
+   * these events committed; event id → order id. Throws when that cannot be known (the database is down).
+   */
+  findCommitted(eventIds: string[]): Promise<Map<string, number>>;
+}
+
+export interface OrderBatchStore {
+  /** Round trip 1: begins a transaction, reads users, products and stored answers, locks the stock rows. */
+  open(reads: BatchReads): Promise<OpenBatch>;
+}
+
+export type RetryReason = 'conflict' | 'lost' | 'unknown' | 'split' | 'duplicate';
+
+/** Spans and metrics of the batches, kept out of the domain. */
+export interface BatchTelemetry {
+  /** Runs one batch from the queue (a root span linked to each request's span, say). */
+  runBatch<T>(traceparents: (string | null)[], work: () => Promise<T>): Promise<T>;
+  retried(reason: RetryReason): void;
+}
