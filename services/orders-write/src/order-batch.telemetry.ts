@@ -20,18 +20,21 @@ function linkTo(traceparent: string | null): Link[] {
 }
 
 /**
- * A batch serves many requests, so it is a trace of its own (a root span, as the relay's batches are), linked to
- * every request's span; each request's outbox row keeps that request's own traceparent.
+ * The batch span is a child of the FIRST request's span and links to the others': a lone order (the unloaded
+ * case, and the one a user follows in Jaeger) stays one trace from HTTP down to each SQL statement and COMMIT,
+ * while a batch serving many requests still reaches each of them. Each order's outbox row keeps its own request's
+ * traceparent, so the relay continues every order's own trace.
  */
 export function orderBatchTelemetry(metrics: WriteMetrics): BatchTelemetry {
   return {
     runBatch(traceparents, work) {
       const size = traceparents.length;
       metrics.orderBatchSize.observe(size);
-      return withRemoteParent(undefined, () =>
+      const [first, ...others] = traceparents;
+      return withRemoteParent(first, () =>
         inSpan('order batch', () => work(), {
           attributes: { [BATCH_SIZE_ATTRIBUTE]: size },
-          links: traceparents.flatMap(linkTo),
+          links: others.flatMap(linkTo),
         }),
       );
     },

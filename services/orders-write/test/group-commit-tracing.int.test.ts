@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('Group commit tracing', () => {
-  it("When two orders share a batch, then the batch is a root span linked to both requests and each outbox row keeps its request's trace", async () => {
+  it("When two orders share a batch, then the batch is a child of the first request's span, links to the other and each outbox row keeps its request's trace", async () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 1, 10);
     const batcher = app.service.orderBatcher!;
@@ -45,10 +45,11 @@ describe('Group commit tracing', () => {
     const batch = tracing
       .spans()
       .find((span) => span.name === 'order batch' && span.attributes['order.batch.size'] === 2);
-    expect(batch?.parentSpanContext).toBeUndefined();
-    expect(batch?.links.map((link) => link.context.spanId).sort()).toEqual(
-      requests.map((request) => request.context.spanId).sort(),
-    );
+    // Queue order is request order: b leads the batch (its parent), c is linked.
+    const [leader, follower] = requests;
+    expect(batch?.parentSpanContext?.spanId).toBe(leader!.context.spanId);
+    expect(batch?.spanContext().traceId).toBe(leader!.context.traceId);
+    expect(batch?.links.map((link) => link.context.spanId)).toEqual([follower!.context.spanId]);
     for (const { placed, context } of requests) {
       expect(placed.batchSize).toBe(2);
       expect(placed.answer.placed).toBe(true);

@@ -7,7 +7,9 @@ import type { Span } from './span';
  *   HTTP handler         the service's SERVER span, less what its descendants below account for
  *   validation           spans named "validate …"
  *   SQL <kind>           db.system(.name) = mysql|mariadb: first word of db.statement / db.query.text (select,
- *                        insert, update, delete…); "start transaction" counts as begin; commit on its own
+ *                        insert, update, delete…); "start transaction" counts as begin; commit on its own;
+ *                        group commit's two multi-statements are "batch read + locks" (START TRANSACTION and
+ *                        the SELECTs, stock rows FOR UPDATE) and "batch write + commit" (the writes and COMMIT)
  *   outbox wait          the relay's "outbox wait" span (row committed → claimed by a relay)
  *   publish and confirm  the relay's "outbox publish" span and the PRODUCER span of rabbitmq inside it
  *   queue wait           CONSUMER start − end of the PRODUCER span it continues (a gap, not a span)
@@ -42,11 +44,13 @@ const STAGE_ORDER = [
   STAGES.handler,
   STAGES.validation,
   sqlStage('begin'),
+  sqlStage('batch read + locks'),
   sqlStage('select'),
   sqlStage('insert'),
   sqlStage('update'),
   sqlStage('delete'),
   sqlStage('commit'),
+  sqlStage('batch write + commit'),
   STAGES.compute,
   STAGES.redis,
   STAGES.outboxWait,
@@ -86,6 +90,11 @@ const messagingSystem = (span: Span) => text(span, 'messaging.system')?.toLowerC
 /** select / insert / … / begin / commit, from the statement (or the span name when the statement is masked). */
 export function sqlKind(span: Span): string {
   const statement = (text(span, 'db.statement', 'db.query.text') ?? span.name).trim().toLowerCase();
+  const statements = statement.split(';').filter((part) => part.trim() !== '');
+  if (statements.length > 1) {
+    if (statements.some((part) => /^\s*commit\b/.test(part))) return 'batch write + commit';
+    if (/^start\s+transaction\b/.test(statement)) return 'batch read + locks';
+  }
   if (/^start\s+transaction\b/.test(statement)) return 'begin';
   return /^[a-z]+/.exec(statement)?.[0] ?? 'other';
 }

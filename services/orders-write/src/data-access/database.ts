@@ -1,4 +1,4 @@
-import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { DeadlockException, IsolationLevel, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { UnitOfWork } from '../domain/ports';
 import type { EntityManager, MikroORM } from './orm';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -44,10 +44,19 @@ export class Database implements UnitOfWork {
     return work(bind(this.orm.em.fork()));
   }
 
-  async transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+  /**
+   * `readCommitted` is for the relay: its claim (`FOR UPDATE SKIP LOCKED` over the unpublished rows) is held while
+   * the broker confirms, and under REPEATABLE READ it would also lock the gap after the last row, so every order's
+   * outbox INSERT waited for the relay's publish. READ COMMITTED locks only the rows it claims.
+   */
+  async transaction<T>(
+    work: (repositories: Repositories) => Promise<T>,
+    { readCommitted = false } = {},
+  ): Promise<T> {
+    const options = readCommitted ? { isolationLevel: IsolationLevel.READ_COMMITTED } : {};
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.orm.em.fork().transactional((em) => work(bind(em)));
+        return await this.orm.em.fork().transactional((em) => work(bind(em)), options);
       } catch (error) {
         const retriable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
         if (!retriable || attempt >= MAX_ATTEMPTS) throw error;

@@ -112,7 +112,9 @@ export class OutboxRelay {
     const due = await untraced(() => db.read((repositories) => repositories.outbox.hasDue(now())));
     if (!due) return 0;
     const outcome = await inSpan('outbox relay batch', (batch) =>
-      db.transaction((repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() })),
+      db.transaction((repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() }), {
+        readCommitted: true,
+      }),
     );
     if (!outcome) return 0;
     // Emitted after the commit, so a listener never sees a row that could still roll back to unpublished.
