@@ -50,6 +50,11 @@ describe('Group commit tracing', () => {
     expect(batch?.parentSpanContext?.spanId).toBe(leader!.context.spanId);
     expect(batch?.spanContext().traceId).toBe(leader!.context.traceId);
     expect(batch?.links.map((link) => link.context.spanId)).toEqual([follower!.context.spanId]);
+    // Each order's wait for the writer is a span in its own trace (npm run traces: "batch queue wait").
+    const waits = tracing.spans().filter((span) => span.name === 'order queue wait');
+    for (const { context } of [first!, ...requests]) {
+      expect(waits.filter((span) => span.parentSpanContext?.spanId === context.spanId)).toHaveLength(1);
+    }
     for (const { placed, context } of requests) {
       expect(placed.batchSize).toBe(2);
       expect(placed.answer.placed).toBe(true);

@@ -6,6 +6,7 @@ import type { Span } from './span';
  *   gateway              nginx access log: duration_s − upstream_s, joined by trace_id (not a span)
  *   HTTP handler         the service's SERVER span, less what its descendants below account for
  *   validation           spans named "validate …"
+ *   batch queue wait     group commit's "order queue wait" span (the order waiting for its replica's writer)
  *   SQL <kind>           db.system(.name) = mysql|mariadb: first word of db.statement / db.query.text (select,
  *                        insert, update, delete…); "start transaction" counts as begin; commit on its own;
  *                        group commit's two multi-statements are "batch read + locks" (START TRANSACTION and
@@ -26,6 +27,7 @@ export const STAGES = {
   gateway: 'gateway',
   handler: 'HTTP handler',
   validation: 'validation',
+  queueForBatch: 'batch queue wait',
   compute: 'report compute',
   redis: 'Redis',
   outboxWait: 'outbox wait',
@@ -43,6 +45,7 @@ const STAGE_ORDER = [
   STAGES.gateway,
   STAGES.handler,
   STAGES.validation,
+  STAGES.queueForBatch,
   sqlStage('begin'),
   sqlStage('batch read + locks'),
   sqlStage('select'),
@@ -105,6 +108,7 @@ export function classify(span: Span): string | undefined {
   if (db === 'mysql' || db === 'mariadb') return sqlStage(sqlKind(span));
   if (db === 'redis') return STAGES.redis;
   if (span.name.startsWith('validate ')) return STAGES.validation;
+  if (span.name === 'order queue wait') return STAGES.queueForBatch;
   if (span.name === 'compute report') return STAGES.compute;
   if (span.name === 'outbox wait') return STAGES.outboxWait;
   if (span.name === 'outbox publish') return STAGES.publish;

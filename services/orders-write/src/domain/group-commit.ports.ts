@@ -95,5 +95,7 @@ export type RetryReason = 'conflict' | 'lost' | 'unknown' | 'split' | 'duplicate
 export interface BatchTelemetry {
   /** Runs one batch from the queue (a root span linked to each request's span, say). */
   runBatch<T>(traceparents: (string | null)[], work: () => Promise<T>): Promise<T>;
+  /** An order joined the queue; the returned function is called when a writer takes it (its wait, as a span). */
+  queued(traceparent: string | null): () => void;
   retried(reason: RetryReason): void;
 }

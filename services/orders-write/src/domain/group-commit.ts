@@ -35,6 +35,7 @@ export interface BatchedAnswer {
 
 interface Waiting {
   order: QueuedOrder;
+  taken(): void;
   resolve(answer: BatchedAnswer): void;
   reject(error: unknown): void;
 }
@@ -59,6 +60,7 @@ export class OrderBatcher {
     return new Promise<BatchedAnswer>((resolve, reject) => {
       this.queue.push({
         order: { command, requestHash: hashOrderRequest(command), traceparent },
+        taken: this.deps.telemetry.queued(traceparent),
         resolve,
         reject,
       });
@@ -92,6 +94,7 @@ export class OrderBatcher {
     while (this.idleWriters > 0 && this.queue.length > 0) {
       if (this.shouldWaitForMore()) return;
       const batch = this.queue.splice(0, this.options.maxBatch);
+      for (const waiting of batch) waiting.taken();
       this.idleWriters--;
       void this.write(batch).finally(() => {
         this.idleWriters++;
