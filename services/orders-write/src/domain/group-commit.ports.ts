@@ -1,5 +1,5 @@
 import type { OrderData } from '@store/contracts';
-import type { OrderDraft, ProductFacts } from './order-rules';
+import type { OrderDraft, OrderFacts } from './order-rules';
 import type { OrderView } from './order-view';
 
 /*
@@ -21,10 +21,7 @@ export interface StoredAnswer {
 }
 
 /** The batch's facts, read in its transaction: the stock rows are locked until it ends. */
-export interface BatchFacts {
-  users: Map<number, string>;
-  products: Map<number, ProductFacts>;
-  stock: Map<number, number>;
+export interface BatchFacts extends OrderFacts {
   storedAnswers: Map<string, StoredAnswer>;
 }
 
