@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeadlockException } from '@mikro-orm/core';
 import {
   EmailTakenError,
   IdempotencyKeyTakenError,
@@ -16,6 +17,17 @@ import { count, createProduct, createUser, stockOf, useServiceAndSql } from './h
 const t = useServiceAndSql();
 
 describe('Driver errors as domain errors', () => {
+  it('When a transaction keeps losing to deadlocks, then it is run again a few times and then answers 503', async () => {
+    let runs = 0;
+    const alwaysDeadlocked = t.app.service.db.transaction(async (r) => {
+      runs += 1;
+      await r.users.findById(1);
+      throw new DeadlockException(new Error('Deadlock found when trying to get lock'));
+    });
+    await expect(alwaysDeadlocked).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+    expect(runs).toBe(4);
+  });
+
   it('When an e-mail is inserted twice, then the second insert throws EmailTakenError', async () => {
     const user = await createUser(t.app.api);
     const insertAgain = t.app.service.db.transaction((r) => r.users.insert('Again', user.email));

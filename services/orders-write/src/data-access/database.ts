@@ -1,4 +1,5 @@
 import { DeadlockException, IsolationLevel, LockWaitTimeoutException } from '@mikro-orm/core';
+import { AppError } from '@store/service-kit/errors';
 import type { UnitOfWork } from '../domain/ports';
 import type { EntityManager, MikroORM } from './orm';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -59,7 +60,13 @@ export class Database implements UnitOfWork {
         return await this.orm.em.fork().transactional((em) => work(bind(em)), options);
       } catch (error) {
         const retriable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
-        if (!retriable || attempt >= MAX_ATTEMPTS) throw error;
+        if (!retriable) throw error;
+        // Still losing after several runs: the database is too busy for this request now, not broken by it.
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new AppError('UNAVAILABLE', 'the database is busy (lock conflicts); try again', undefined, {
+            cause: error,
+          });
+        }
       }
     }
   }
