@@ -23,6 +23,22 @@ function newTrace() {
 const spansOf = (traceId: string): Span[] =>
   readTraceFiles(traceFiles(join(LOGS, 'traces'))).filter((span) => span.traceId === traceId);
 
+/**
+ * The order's spans, plus — when its message was not the first of the projector's batch — the batch's
+ * `apply events` span and its Redis calls, which live in the first message's trace and link to this one's
+ * consume span (they are re-parented under it here, as the link says).
+ */
+function withAppliedBatch(traceId: string): Span[] {
+  const all = readTraceFiles(traceFiles(join(LOGS, 'traces')));
+  const own = all.filter((span) => span.traceId === traceId);
+  const consume = own.find((span) => span.kind === 'consumer');
+  if (!consume || own.some((span) => span.name === 'apply events')) return own;
+  const apply = all.find((span) => span.links?.some((link) => link.spanId === consume.spanId));
+  if (!apply) return own;
+  const applied = all.filter((span) => span.traceId === apply.traceId && span.parentId === apply.spanId);
+  return [...own, { ...apply, parentId: consume.spanId }, ...applied];
+}
+
 function family(spans: Span[]) {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const ancestors = (span: Span): Span[] => {
@@ -72,7 +88,7 @@ describe('One trace from the gateway to Redis', () => {
     const spans = await waitFor(
       'the order trace to reach the sink, down to the projector’s Redis call',
       () => {
-        const found = spansOf(trace.traceId);
+        const found = withAppliedBatch(trace.traceId);
         return Promise.resolve(
           found.some((span) => span.service === 'projector' && isRedis(span)) ? found : undefined,
         );

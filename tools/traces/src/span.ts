@@ -17,6 +17,8 @@ export interface Span {
   startMs: number;
   endMs: number;
   attributes: Record<string, AttributeValue>;
+  /** Spans of other traces this one is linked to (a batch serving several requests or messages). */
+  links?: { traceId: string; spanId: string }[];
 }
 
 /** The JSON access log of the gateway (nginx.conf `log_format gateway`), one request per line. */

@@ -26,6 +26,7 @@ interface OtlpSpan {
   startTimeUnixNano: string | number;
   endTimeUnixNano: string | number;
   attributes?: KeyValue[];
+  links?: { traceId: string; spanId: string }[];
 }
 export interface ExportTraceServiceRequest {
   resourceSpans?: {
@@ -87,6 +88,10 @@ export function spansFromOtlp(request: ExportTraceServiceRequest): Span[] {
         const spanId = normaliseId(span.spanId, 8);
         if (!traceId || !spanId) continue;
         const parentId = normaliseId(span.parentSpanId, 8);
+        const links = (span.links ?? []).flatMap((link) => {
+          const linked = { traceId: normaliseId(link.traceId, 16), spanId: normaliseId(link.spanId, 8) };
+          return linked.traceId && linked.spanId ? [{ traceId: linked.traceId, spanId: linked.spanId }] : [];
+        });
         spans.push({
           traceId,
           spanId,
@@ -97,6 +102,7 @@ export function spansFromOtlp(request: ExportTraceServiceRequest): Span[] {
           startMs: nanosToMs(span.startTimeUnixNano),
           endMs: nanosToMs(span.endTimeUnixNano),
           attributes: attributesOf(span.attributes),
+          ...(links.length ? { links } : {}),
         });
       }
     }
