@@ -1,0 +1,13 @@
+// Scenario read-only (load/scenarios/read-only.json): The lab's first locustfile: the two reports, 1:1, by
+// users who think 1-3 s between requests.
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 load/k6/read-only.js   (-e DURATION_SCALE=0.1: a tenth as long)
+//   compose: K6_SCRIPT=read-only.js docker-compose --profile load run --rm k6
+import { createScenario } from './lib/scenario.js';
+
+const scenario = createScenario(open('../scenarios/read-only.json'));
+
+export const options = scenario.options;
+export const setup = scenario.setup;
+export default scenario.iteration;
+export const teardown = scenario.teardown;
+export const handleSummary = scenario.handleSummary;

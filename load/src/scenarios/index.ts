@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './catalog';
+export * from './consistency';
+export * from './scale';
