@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RedisCalibrationSettings } from './redis-server';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -36,5 +37,23 @@ export function calibrationSettings(env: NodeJS.ProcessEnv = process.env): Calib
       password: config.MYSQL_PASSWORD,
       database: config.MYSQL_DATABASE,
     },
+  };
+}
+
+const redisSchema = z.object({
+  CALIBRATION_HOST: z.string().min(1).default('127.0.0.1'),
+  CALIBRATION_PORT: port.default(0),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** The key read by the Express + Redis ceiling; the default is unique to the process. */
+  CALIBRATION_REDIS_KEY: z.string().min(1).default(`calibration:${process.pid}:report`),
+});
+
+export function redisCalibrationSettings(env: NodeJS.ProcessEnv = process.env): RedisCalibrationSettings {
+  const config = redisSchema.parse(env);
+  return {
+    host: config.CALIBRATION_HOST,
+    port: config.CALIBRATION_PORT,
+    redisUrl: config.REDIS_URL,
+    key: config.CALIBRATION_REDIS_KEY,
   };
 }

@@ -1,0 +1,67 @@
+import { percentile, type LatencySummary } from '../stats';
+
+/**
+ * Latencies (ms) of one step and task, in a typed array that doubles when full: no object per sample, and
+ * sorting a Float64Array is numeric and fast.
+ */
+export class LatencyLog {
+  private values: Float64Array;
+  private size = 0;
+
+  constructor(capacity = 1024) {
+    this.values = new Float64Array(capacity);
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  add(ms: number): void {
+    if (this.size === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.size++] = ms;
+  }
+
+  /** Empties the log, keeping its buffer (the progress line's window reuses one log). */
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** The samples so far, as a view (valid until the next add or clear). */
+  samples(): Float64Array {
+    return this.values.subarray(0, this.size);
+  }
+
+  summary(): LatencySummary {
+    return summarizeSamples(this.samples());
+  }
+}
+
+/** The summary of several logs' samples together (a whole run from its steps). */
+export function summarizeLogs(logs: readonly LatencyLog[]): LatencySummary {
+  const all = new Float64Array(logs.reduce((total, log) => total + log.count, 0));
+  let offset = 0;
+  for (const log of logs) {
+    all.set(log.samples(), offset);
+    offset += log.count;
+  }
+  return summarizeSamples(all);
+}
+
+function summarizeSamples(samples: Float64Array): LatencySummary {
+  const sorted = Float64Array.from(samples).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return {
+    count: sorted.length,
+    mean: sorted.length ? sum / sorted.length : Number.NaN,
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+  };
+}

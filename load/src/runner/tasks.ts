@@ -1,0 +1,85 @@
+import type { Dispatcher, Pool } from 'undici';
+import type { RequestTask, ScenarioTask } from '../scenarios/schema';
+import { classify, transportErrorName } from './classify';
+import { exchange, type BodyMode } from './exchange';
+import type { FreshnessProbes } from './freshness-probe';
+import { orderBodies, weightedPicker, type Created, type Random } from './order-body';
+import type { Recorder, StepRecord } from './recorder';
+
+export interface TaskContext {
+  pool: Pool;
+  recorder: Recorder;
+  created: Created;
+  random: Random;
+  probes: FreshnessProbes | undefined;
+}
+
+/** One pick of the mix: runs a task once and records it in `step`. False when it could not run (no probe free). */
+export type TaskRun = (step: StepRecord) => Promise<boolean>;
+
+/**
+ * The scenario's tasks, ready to run: a GET's dispatch options are built once and reused; a POST's body is the
+ * only thing made per request.
+ */
+export function prepareTasks(
+  tasks: readonly ScenarioTask[],
+  ctx: TaskContext,
+): { pick: () => number; runs: TaskRun[] } {
+  const runs = tasks.map((task, index): TaskRun => {
+    if ('kind' in task) return freshnessRun(index, ctx);
+    return requestRun(task, index, ctx);
+  });
+  return {
+    pick: weightedPicker(
+      tasks.map((task) => task.weight),
+      ctx.random,
+    ),
+    runs,
+  };
+}
+
+function requestRun(task: RequestTask, index: number, ctx: TaskContext): TaskRun {
+  const mode: BodyMode = task.expect.body === 'array' ? 'array' : 'json';
+  const fixed: Dispatcher.DispatchOptions = { method: task.method, path: task.path };
+  const body = task.body && orderBodies(task.body, ctx.created, ctx.random);
+  const headers = { 'content-type': 'application/json' };
+  const { recorder, pool } = ctx;
+  return async (step) => {
+    const options = body ? { method: task.method, path: task.path, headers, body: body() } : fixed;
+    step.started();
+    const sent = performance.now();
+    try {
+      const answer = await exchange(pool, options, mode);
+      const ms = performance.now() - sent;
+      const verdict = classify(answer, task.expect);
+      if (verdict === 'ok') recorder.answered(step, index, ms);
+      else
+        recorder.answered(
+          step,
+          index,
+          ms,
+          verdict === 'status' ? { kind: 'status', status: answer.status } : { kind: 'body' },
+        );
+    } catch (error) {
+      recorder.transportError(step, index, transportErrorName(error));
+    } finally {
+      step.finished();
+    }
+    return true;
+  };
+}
+
+function freshnessRun(index: number, ctx: TaskContext): TaskRun {
+  return async (step) => {
+    const slot = ctx.probes?.take();
+    if (!slot) return false;
+    step.started();
+    try {
+      await ctx.probes!.run(slot, { pool: ctx.pool, recorder: ctx.recorder, step, taskIndex: index });
+    } finally {
+      step.finished();
+      ctx.probes!.give(slot);
+    }
+    return true;
+  };
+}
