@@ -15,9 +15,11 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[rank]!;
 }
 
-export function summarize(values: number[]): LatencySummary {
-  const sorted = [...values].sort((a, b) => a - b);
-  const sum = sorted.reduce((total, value) => total + value, 0);
+/** count, mean and percentiles of latencies (a plain array, or a Float64Array as the runner keeps them). */
+export function summarize(values: ArrayLike<number>): LatencySummary {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
   return {
     count: sorted.length,
     mean: sorted.length ? sum / sorted.length : Number.NaN,
@@ -25,7 +27,7 @@ export function summarize(values: number[]): LatencySummary {
     p90: percentile(sorted, 0.9),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
-    max: sorted.at(-1) ?? Number.NaN,
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
   };
 }
 

@@ -1,14 +1,10 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { createPool } from 'mysql2/promise';
 import type { CalibrationSettings } from './config';
 import { isOrderRequest, placeOrder } from './place-order';
+import { listenCalibration, type CalibrationServer } from './serve';
 
-export interface CalibrationServer {
-  url: string;
-  stop(): Promise<void>;
-}
+export type { CalibrationServer } from './serve';
 
 /** A user or product that does not exist (foreign key on orders.user_id). */
 const ER_NO_REFERENCED_ROW_2 = 1452;
@@ -34,18 +30,5 @@ export async function start(settings: CalibrationSettings): Promise<CalibrationS
     res.status(unknownUser ? 404 : 500).json({ error: unknownUser ? 'unknown user' : String(error.message) });
   };
   app.use(onError);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(settings.port, settings.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${settings.host}:${port}`,
-    async stop() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.end();
-    },
-  };
+  return listenCalibration(app, settings, () => pool.end());
 }

@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Redis from 'ioredis';
-import type { CalibrationServer } from './order-server';
+import { listenCalibration, type CalibrationServer } from './serve';
 
 export interface RedisCalibrationSettings {
   host: string;
@@ -34,19 +32,8 @@ export async function startRedisCalibration(settings: RedisCalibrationSettings):
     const body = await redis.get(settings.key);
     res.type('application/json').send(body ?? '[]');
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(settings.port, settings.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
+  return listenCalibration(app, settings, async () => {
+    await redis.del(settings.key);
+    await redis.quit();
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${settings.host}:${port}`,
-    async stop() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await redis.del(settings.key);
-      await redis.quit();
-    },
-  };
 }

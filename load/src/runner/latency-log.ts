@@ -1,4 +1,4 @@
-import { percentile, type LatencySummary } from '../stats';
+import { summarize, type LatencySummary } from '../stats';
 
 /**
  * Latencies (ms) of one step and task, in a typed array that doubles when full: no object per sample, and
@@ -36,7 +36,7 @@ export class LatencyLog {
   }
 
   summary(): LatencySummary {
-    return summarizeSamples(this.samples());
+    return summarize(this.samples());
   }
 }
 
@@ -48,20 +48,5 @@ export function summarizeLogs(logs: readonly LatencyLog[]): LatencySummary {
     all.set(log.samples(), offset);
     offset += log.count;
   }
-  return summarizeSamples(all);
-}
-
-function summarizeSamples(samples: Float64Array): LatencySummary {
-  const sorted = Float64Array.from(samples).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
-  return {
-    count: sorted.length,
-    mean: sorted.length ? sum / sorted.length : Number.NaN,
-    p50: percentile(sorted, 0.5),
-    p90: percentile(sorted, 0.9),
-    p95: percentile(sorted, 0.95),
-    p99: percentile(sorted, 0.99),
-    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
-  };
+  return summarize(all);
 }
