@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CONFIGURATIONS } from '../../load/src/experiments/configurations';
+import { QUESTIONS } from '../../load/src/experiments/questions';
+import { REPO_ROOT } from './stack';
+
+/*
+ * `npm run experiments -- --quick` end to end, as CI runs it: six configurations and the default-limit run, each
+ * on the experiments' own stack (ports 28080 …, not this tier's 18080 …, database store_manager_experiments),
+ * then the report's structure and the sanity of its numbers. Not how fast this machine is.
+ */
+const RUN_TIMEOUT_MS = 6 * 60_000;
+
+interface Summary {
+  label: string;
+  q1?: { users: number; rps: number; p50Ms: number; errorRate: number };
+  steps: { users: number; rps: number; p50Ms: number; p95Ms: number; errorRate: number }[];
+  breaking: { users: number; errorRate: number; p95Ms: number } | null;
+  peakRps: number;
+  complete: boolean;
+}
+
+interface Results {
+  stepUsers: number[];
+  runs: { label: string; writeLimit: string; error?: string }[];
+  summaries: Summary[];
+  bestLabel?: string;
+  answers: Record<string, string[]>;
+  ceilings: { name: string; loaded: { rps: number } }[];
+  charts: { configurations: Record<string, string>; comparison: string };
+}
+
+/** An SVG document whose elements all close, in order. */
+function isValidSvg(text: string): boolean {
+  if (!text.startsWith('<svg') || !text.includes('xmlns="http://www.w3.org/2000/svg"')) return false;
+  const open: string[] = [];
+  for (const [tag, closing, name, selfClosing] of text.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    if (selfClosing || tag.startsWith('<?')) continue;
+    if (!closing) open.push(name!);
+    else if (open.pop() !== name) return false;
+  }
+  return open.length === 0;
+}
+
+let results: Results;
+let report: string;
+let out: string;
+
+beforeAll(() => {
+  const run = spawnSync('npm', ['run', 'experiments', '--', '--quick'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: RUN_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const reportPath = /^report: (.+)$/m.exec(run.stdout)?.[1];
+  if (run.status !== 0 || !reportPath)
+    throw new Error(`npm run experiments -- --quick failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  out = dirname(reportPath);
+  report = readFileSync(reportPath, 'utf8');
+  results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+}, RUN_TIMEOUT_MS + 30_000);
+
+test('When the quick experiments ran, then every configuration and the default-limit run are in the report', () => {
+  const labels = results.runs.map((run) => run.label);
+  expect(labels.slice(0, 6)).toEqual(CONFIGURATIONS.map((c) => c.id));
+  expect(results.runs.filter((run) => run.writeLimit === 'default')).toHaveLength(1);
+  expect(results.runs.filter((run) => run.error)).toEqual([]);
+  for (const label of labels) expect(report).toContain(`| ${label} |`);
+  expect(results.summaries.every((summary) => summary.complete)).toBe(true);
+  expect(labels).toContain(results.bestLabel);
+});
+
+test('When the report is read, then each of Q1–Q7 is answered with figures', () => {
+  for (const [key, title] of Object.entries(QUESTIONS)) {
+    const section = report.split(`## ${title}\n`)[1]?.split('\n## ')[0] ?? '';
+    expect(section.trim()).not.toBe('');
+    expect(section).toMatch(/\d/);
+    expect(section).not.toMatch(/not measured|incomplete|could not be read/);
+    expect(results.answers[key]!.join('\n').trim()).not.toBe('');
+  }
+  expect(report).toMatch(/least_conn|round-robin|ip_hash|hash|random/);
+  expect(report).toContain('## Calibration');
+  expect(report).toContain('## Projection lag');
+});
+
+test('When the figures are checked, then they are sane: RPS > 0, error rates in [0, 1], breaking points on a step', () => {
+  for (const summary of results.summaries) {
+    expect(summary.steps.length).toBeGreaterThan(0);
+    expect(summary.peakRps).toBeGreaterThan(0);
+    for (const step of summary.steps) {
+      expect(results.stepUsers).toContain(step.users);
+      expect(step.rps).toBeGreaterThan(0);
+      expect(step.errorRate).toBeGreaterThanOrEqual(0);
+      expect(step.errorRate).toBeLessThanOrEqual(1);
+      expect(step.p95Ms).toBeGreaterThanOrEqual(step.p50Ms);
+    }
+    if (summary.breaking) expect(results.stepUsers).toContain(summary.breaking.users);
+    if (summary.q1) {
+      expect(summary.q1.users).toBe(100);
+      expect(summary.q1.rps).toBeGreaterThan(0);
+      expect(summary.q1.errorRate).toBeGreaterThanOrEqual(0);
+      expect(summary.q1.errorRate).toBeLessThanOrEqual(1);
+    }
+  }
+  expect(results.summaries.slice(0, 6).every((summary) => summary.q1)).toBe(true);
+  expect(results.ceilings.map((ceiling) => ceiling.name)).toHaveLength(3);
+  for (const ceiling of results.ceilings) expect(ceiling.loaded.rps).toBeGreaterThan(0);
+});
+
+test('When the charts are opened, then one per run and the comparison are there as valid SVG', () => {
+  const files = [...Object.values(results.charts.configurations), results.charts.comparison];
+  expect(Object.keys(results.charts.configurations)).toEqual(results.runs.map((run) => run.label));
+  for (const file of files) {
+    expect(existsSync(join(out, file))).toBe(true);
+    expect(isValidSvg(readFileSync(join(out, file), 'utf8'))).toBe(true);
+    expect(report).toContain(`](${file})`);
+  }
+});
