@@ -1,6 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { renderSvg, type TopLevelSpec } from '@store/charts';
 import type { RunSummary } from './analysis';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -91,33 +89,4 @@ export function comparisonChart(summaries: readonly RunSummary[]): TopLevelSpec 
   };
 }
 
-/*
- * vega and vega-lite are ES modules only, while this workspace compiles to CommonJS: a worker thread imports them
- * natively, compiles and renders headless (renderer 'none': SVG needs no canvas) and hands back the SVG text.
- * The same approach as tools/traces/src/chart.ts, whose project this one does not reference.
- */
-const RENDER = `
-const { parentPort, workerData } = require('node:worker_threads');
-Promise.all([import(workerData.vegaLite), import(workerData.vega)])
-  .then(([vegaLite, vega]) => {
-    const compiled = vegaLite.compile(workerData.spec);
-    return new vega.View(vega.parse(compiled.spec), { renderer: 'none' }).toSVG();
-  })
-  .then((svg) => parentPort.postMessage({ svg }), (error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-export function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const moduleUrl = (name: string) => pathToFileURL(require.resolve(name)).href;
-  const worker = new Worker(RENDER, {
-    eval: true,
-    workerData: { spec, vega: moduleUrl('vega'), vegaLite: moduleUrl('vega-lite') },
-  });
-  return new Promise<string>((resolve, reject) => {
-    worker.once('message', (answer: { svg?: string; error?: string }) => {
-      if (answer.svg !== undefined) resolve(answer.svg);
-      else reject(new Error(`chart rendering failed: ${answer.error}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`chart worker exited with ${code}`)));
-  });
-}
+export { renderSvg };
