@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { httpClient, parseMetrics } from '@store/testing';
-import { start, type Projector } from '../src/app';
-import { TestBroker } from './broker';
-import { deletePrefix, line, makeEvent, randomId, silentLogger, testConfig } from './helpers';
+import { line, makeEvent, randomId } from './helpers';
+import { useRunningProjector } from './running-projector';
 
 jest.setTimeout(30_000);
 
@@ -12,27 +10,12 @@ const COMMITTED_AT = Date.parse('2025-01-01T00:00:00.000Z');
 const LAG_MS = 1_500;
 
 describe('projector metrics (real RabbitMQ, Redis and MariaDB)', () => {
-  const config = testConfig();
-  const queue = config.PROJECTOR_QUEUE;
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  let projector: Projector;
-  let broker: TestBroker;
+  const t = useRunningProjector({}, { now: () => COMMITTED_AT + LAG_MS });
+  const { queue } = t;
 
-  beforeAll(async () => {
-    projector = await start(config, { logger: silentLogger(), now: () => COMMITTED_AT + LAG_MS });
-    broker = await TestBroker.open();
-  });
-
-  afterAll(async () => {
-    await projector.stop();
-    await broker.close([queue, config.DEAD_LETTER_QUEUE]);
-    await deletePrefix(redis, config.REDIS_KEY_PREFIX);
-    await redis.quit();
-  });
-
-  const scrape = async () => parseMetrics((await httpClient(projector.url).get<string>('/metrics')).body);
+  const scrape = async () => parseMetrics((await httpClient(t.projector.url).get<string>('/metrics')).body);
   const acked = (eventId: string) =>
-    projector.consumer.waitFor('ack', (info) => info.messageId === eventId, 15_000);
+    t.projector.consumer.waitFor('ack', (info) => info.messageId === eventId, 15_000);
   const committed = { occurred_at: new Date(COMMITTED_AT).toISOString() };
 
   test('When events are applied, redelivered, poisoned and reconciled, then each series moves by exactly that', async () => {
@@ -44,20 +27,20 @@ describe('projector metrics (real RabbitMQ, Redis and MariaDB)', () => {
 
     for (const event of [first, kept, deleted]) {
       const applied = acked(event.event_id);
-      broker.publish(queue, event);
+      t.broker.publish(queue, event);
       await applied;
     }
     const duplicate = acked(first.event_id);
-    broker.publish(queue, first);
+    t.broker.publish(queue, first);
     await duplicate;
-    const deadLettered = projector.consumer.waitFor(
+    const deadLettered = t.projector.consumer.waitFor(
       'dead-letter',
       (info) => info.messageId === poison,
       15_000,
     );
-    broker.publishRaw(queue, '{not json', poison);
+    t.broker.publishRaw(queue, '{not json', poison);
     await deadLettered;
-    const report = await projector.reconcile();
+    const report = await t.projector.reconcile();
     const after = await scrape();
 
     expect(before.value('events_duplicate_total')).toBe(0);

@@ -1,45 +1,23 @@
-import { Redis } from 'ioredis';
 import { createMysqlPool } from '../src/data-access/mysql-pool';
-import { start, type Projector } from '../src/app';
 import { httpClient } from '@store/testing';
-import { TestBroker } from './broker';
-import {
-  createProduct,
-  createUser,
-  deleteOrder,
-  deletePrefix,
-  line,
-  placeOrder,
-  scores,
-  silentLogger,
-  testConfig,
-} from './helpers';
+import { createProduct, createUser, deleteOrder, line, placeOrder, scores } from './helpers';
+import { useRunningProjector } from './running-projector';
 
 jest.setTimeout(60_000);
 
 describe('rebuild while order events keep arriving (real MariaDB, Redis and RabbitMQ)', () => {
-  const config = testConfig({ REBUILD_BATCH_SIZE: '5' });
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const t = useRunningProjector({ REBUILD_BATCH_SIZE: '5' });
+  const { config } = t;
   const pool = createMysqlPool(config);
-  let projector: Projector;
-  let broker: TestBroker;
   let user: { id: number; name: string };
   let products: { id: number; name: string }[];
 
   beforeAll(async () => {
-    projector = await start(config, { logger: silentLogger() });
-    broker = await TestBroker.open();
     user = await createUser(pool);
     products = [await createProduct(pool, 1_250), await createProduct(pool, 99)];
   });
 
-  afterAll(async () => {
-    await projector.stop();
-    await broker.close([config.PROJECTOR_QUEUE, config.DEAD_LETTER_QUEUE]);
-    await deletePrefix(redis, config.REDIS_KEY_PREFIX);
-    await redis.quit();
-    await pool.end();
-  });
+  afterAll(() => pool.end());
 
   const order = (quantities: [number, number]) =>
     placeOrder(pool, user, [
@@ -49,8 +27,8 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
 
   /** What the relay does: the outbox row is committed first, then the event is published. */
   const deliver = async (event: Awaited<ReturnType<typeof order>>) => {
-    const acked = projector.consumer.waitFor('ack', (info) => info.messageId === event.event_id, 30_000);
-    broker.publish(config.PROJECTOR_QUEUE, event);
+    const acked = t.projector.consumer.waitFor('ack', (info) => info.messageId === event.event_id, 30_000);
+    t.broker.publish(config.PROJECTOR_QUEUE, event);
     return acked;
   };
 
@@ -60,7 +38,7 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
     const pending: Promise<unknown>[] = [];
     let round = 0;
 
-    const result = await projector.rebuild(async () => {
+    const result = await t.projector.rebuild(async () => {
       round += 1;
       if (round > 4) return;
       // mid-replay: a new order, a deletion of an old one, and a redelivery of an already applied event
@@ -74,14 +52,14 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
 
     expect(round).toBeGreaterThan(4);
     expect(result.toVersion).toBe(result.fromVersion + 1);
-    const report = await projector.reconcile({ userIds: [user.id], productIds: products.map((p) => p.id) });
+    const report = await t.projector.reconcile({ userIds: [user.id], productIds: products.map((p) => p.id) });
     expect(report).toMatchObject({ mismatches: 0, users: [], products: [] });
-    const keys = projector.stores.projection.keys(result.toVersion);
+    const keys = t.projector.stores.projection.keys(result.toVersion);
     // all four early orders deleted; the four placed during the rebuild remain: units 1+2+3+4 and 4×1
-    expect(await scores(redis, keys.spenders, [user.id])).toEqual([10 * 1_250 + 4 * 99]);
+    expect(await scores(t.redis, keys.spenders, [user.id])).toEqual([10 * 1_250 + 4 * 99]);
     expect(
       await scores(
-        redis,
+        t.redis,
         keys.bestSellers,
         products.map((p) => p.id),
       ),
@@ -89,8 +67,8 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
   });
 
   test('When the admin routes are called, then rebuild switches version and reconcile reports zero drift', async () => {
-    const client = httpClient(projector.url);
-    const before = await projector.stores.projection.readVersions();
+    const client = httpClient(t.projector.url);
+    const before = await t.projector.stores.projection.readVersions();
 
     const rebuilt = await client.post('/admin/rebuild');
     const checked = await client.get(

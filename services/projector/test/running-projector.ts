@@ -1,0 +1,38 @@
+import { Redis } from 'ioredis';
+import { start, type Overrides, type Projector } from '../src/app';
+import { TestBroker } from './broker';
+import { deletePrefix, silentLogger, testConfig } from './helpers';
+
+export interface RunningProjector {
+  config: ReturnType<typeof testConfig>;
+  /** The projector's queue (its own per file). */
+  queue: string;
+  redis: Redis;
+  projector: Projector;
+  broker: TestBroker;
+}
+
+/**
+ * A projector on its own queues and key prefix and a broker to publish to it: started before the file's tests,
+ * stopped and cleaned up (queues, keys) after them. Call it at the top of a describe block; read the fields
+ * inside tests.
+ */
+export function useRunningProjector(
+  configOverrides: Record<string, string> = {},
+  startOverrides: Omit<Overrides, 'logger'> = {},
+): RunningProjector {
+  const config = testConfig(configOverrides);
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const running = { config, queue: config.PROJECTOR_QUEUE, redis } as RunningProjector;
+  beforeAll(async () => {
+    running.projector = await start(config, { logger: silentLogger(), ...startOverrides });
+    running.broker = await TestBroker.open();
+  });
+  afterAll(async () => {
+    await running.projector.stop();
+    await running.broker.close([config.PROJECTOR_QUEUE, config.DEAD_LETTER_QUEUE]);
+    await deletePrefix(redis, config.REDIS_KEY_PREFIX);
+    await redis.quit();
+  });
+  return running;
+}
