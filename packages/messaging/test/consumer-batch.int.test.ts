@@ -1,18 +1,9 @@
 import type { GetMessage, Message } from 'amqplib';
-import { DEAD_LETTER_REASON_HEADER, storeEventSchema, type StoreEvent } from '@store/contracts';
-import {
-  ConfirmPublisher,
-  jsonMessageParser,
-  startConsumer,
-  type AmqpConnection,
-  type BatchHandler,
-  type BatchItem,
-  type Consumer,
-  type ConsumerEvents,
-  type Topology,
-} from '../src';
-import { orderCreated, ownTopology, publishEvent } from './fixtures';
-import { BrokerAdmin, connectedManager, gate, testLogger } from './helpers';
+import { DEAD_LETTER_REASON_HEADER, type StoreEvent } from '@store/contracts';
+import type { BatchHandler, BatchItem, ConsumerEvents } from '../src';
+import { orderCreated, publishEvent } from './fixtures';
+import { gate } from './helpers';
+import { useConsumerBed } from './consumer-bed';
 
 /*
  * Batches: deliveries that arrive while a batch runs wait for it and form the next one. Each test holds a first
@@ -21,23 +12,11 @@ import { BrokerAdmin, connectedManager, gate, testLogger } from './helpers';
  * those messages, whatever the timing of the socket reads.
  */
 describe('consumer batches', () => {
-  let admin: BrokerAdmin;
-  let consuming: AmqpConnection;
-  let publishing: AmqpConnection;
-  let publisher: ConfirmPublisher;
-  let topology: Topology;
-  let consumer: Consumer<StoreEvent> | undefined;
+  const bed = useConsumerBed('messaging-test-batch');
   let batchAcks: ConsumerEvents['batch-ack'][];
 
   const consume = async (handleBatch: BatchHandler<StoreEvent>) => {
-    consumer = await startConsumer(consuming, {
-      queue: topology.projectorQueue,
-      deadLetterExchange: topology.deadLetterExchange,
-      parse: jsonMessageParser(storeEventSchema),
-      handleBatch,
-      logger: testLogger(),
-      retry: { initialDelayMs: 10, maxDelayMs: 40 },
-    });
+    const consumer = await bed.consume({ handleBatch });
     batchAcks = [];
     consumer.on('batch-ack', (info) => batchAcks.push(info));
     return consumer;
@@ -59,35 +38,13 @@ describe('consumer batches', () => {
 
   /** Publishes the opener, waits for it to be held, then publishes `then` and waits until all is delivered. */
   const publishBehindOpener = async (started: Promise<void>, then: () => Promise<unknown>) => {
-    await publishEvent(publisher, topology, orderCreated());
+    await publishEvent(bed.publisher, bed.topology, orderCreated());
     await started;
     await then();
-    await admin.until(async () => (await admin.messageCount(topology.projectorQueue)) === 0);
+    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.projectorQueue)) === 0);
   };
 
   const ids = (items: BatchItem<StoreEvent>[]) => items.map((item) => item.message.event_id);
-
-  beforeAll(async () => {
-    admin = await BrokerAdmin.open();
-    consuming = await connectedManager('messaging-test-batch-consumer');
-    publishing = await connectedManager('messaging-test-batch-publisher');
-    publisher = new ConfirmPublisher(publishing, { logger: testLogger() });
-  });
-
-  beforeEach(async () => {
-    topology = await ownTopology(admin);
-  });
-
-  afterEach(async () => {
-    await consumer?.stop();
-    consumer = undefined;
-  });
-
-  afterAll(async () => {
-    await publisher.close();
-    await Promise.all([consuming.close(), publishing.close()]);
-    await admin.close();
-  });
 
   test('When ten messages are ready together, then they are handled in one call, in order, and acked with one multiple ack', async () => {
     const events = Array.from({ length: 10 }, orderCreated);
@@ -100,7 +57,7 @@ describe('consumer batches', () => {
     const acked = running.waitFor('batch-ack', (info) => info.messages === 10);
 
     await publishBehindOpener(opener.started, () =>
-      Promise.all(events.map((event) => publishEvent(publisher, topology, event))),
+      Promise.all(events.map((event) => publishEvent(bed.publisher, bed.topology, event))),
     );
     opener.release();
     await acked;
@@ -111,7 +68,7 @@ describe('consumer batches', () => {
       { messages: 10, multiple: true },
     ]);
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0); // an unacked one would be back
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0); // an unacked one would be back
   });
 
   test('When a poison message sits between good ones, then it goes to the dead-letter queue with its reason and the good ones are handled and acked', async () => {
@@ -126,20 +83,20 @@ describe('consumer batches', () => {
     const acked = running.waitFor('batch-ack', (info) => info.messages === 2);
 
     await publishBehindOpener(opener.started, async () => {
-      await publishEvent(publisher, topology, before);
-      await publisher.publish(topology.exchange, 'order.created', Buffer.from('{oops'), {
+      await publishEvent(bed.publisher, bed.topology, before);
+      await bed.publisher.publish(bed.topology.exchange, 'order.created', Buffer.from('{oops'), {
         messageId: 'poison-batch',
       });
-      await publishEvent(publisher, topology, after);
+      await publishEvent(bed.publisher, bed.topology, after);
     });
     opener.release();
     await Promise.all([deadLettered, acked]);
 
     expect(batches).toEqual([[before.event_id, after.event_id]]);
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
-    expect(await admin.messageCount(topology.deadLetterQueue)).toBe(1);
-    const dead = (await admin.channel.get(topology.deadLetterQueue, { noAck: true })) as GetMessage;
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.deadLetterQueue)).toBe(1);
+    const dead = (await bed.admin.channel.get(bed.topology.deadLetterQueue, { noAck: true })) as GetMessage;
     expect(dead.properties.messageId).toBe('poison-batch');
     expect(dead.properties.headers?.[DEAD_LETTER_REASON_HEADER]).toMatch(/^not JSON: /);
   });
@@ -157,7 +114,7 @@ describe('consumer batches', () => {
     const thirdAttempt = running.waitFor('retry', (info) => info.attempt === 2);
 
     await publishBehindOpener(opener.started, () =>
-      Promise.all(events.map((event) => publishEvent(publisher, topology, event))),
+      Promise.all(events.map((event) => publishEvent(bed.publisher, bed.topology, event))),
     );
     opener.release();
     await thirdAttempt;
@@ -166,7 +123,7 @@ describe('consumer batches', () => {
     const expected = events.map((event) => event.event_id);
     expect(attempts.slice(0, 2)).toEqual([expected, expected]);
     expect(acks).toHaveLength(1); // the opener only
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(4);
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(4);
 
     const redelivered: boolean[] = [];
     const later = await consume((items) => {
@@ -200,7 +157,7 @@ describe('consumer batches', () => {
     );
 
     await publishBehindOpener(opener.started, () =>
-      Promise.all(events.map((event) => publishEvent(publisher, topology, event))),
+      Promise.all(events.map((event) => publishEvent(bed.publisher, bed.topology, event))),
     );
     opener.release();
     await crashed.promise;
@@ -213,6 +170,6 @@ describe('consumer batches', () => {
     expect([...applied.values()].every((times) => times === 1)).toBe(true);
     expect(duplicates).toBe(5);
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
   });
 });

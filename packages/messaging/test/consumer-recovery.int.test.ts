@@ -1,61 +1,13 @@
 import type { Message } from 'amqplib';
-import { storeEventSchema, type StoreEvent } from '@store/contracts';
-import {
-  AmqpConnection,
-  ConfirmPublisher,
-  jsonMessageParser,
-  NotConnectedError,
-  startConsumer,
-  type Consumer,
-  type MessageHandler,
-  type Topology,
-} from '../src';
-import { orderCreated, ownTopology, publishEvent } from './fixtures';
-import { AMQP_URL, BrokerAdmin, connectedManager, destroySocket, gate, testLogger } from './helpers';
+import { type StoreEvent } from '@store/contracts';
+import { AmqpConnection, NotConnectedError, type MessageHandler } from '../src';
+import { orderCreated, publishEvent } from './fixtures';
+import { AMQP_URL, destroySocket, gate, testLogger } from './helpers';
+import { useConsumerBed } from './consumer-bed';
 
 describe('consumer recovery', () => {
-  let admin: BrokerAdmin;
-  let publishing: AmqpConnection;
-  let consuming: AmqpConnection;
-  let publisher: ConfirmPublisher;
-  let topology: Topology;
-  let consumer: Consumer<StoreEvent> | undefined;
-
-  const consume = async (handle: MessageHandler<StoreEvent>) => {
-    consumer = await startConsumer(consuming, {
-      queue: topology.projectorQueue,
-      deadLetterExchange: topology.deadLetterExchange,
-      parse: jsonMessageParser(storeEventSchema),
-      handle,
-      logger: testLogger(),
-      retry: { initialDelayMs: 10, maxDelayMs: 40 },
-    });
-    return consumer;
-  };
-
-  beforeAll(async () => {
-    admin = await BrokerAdmin.open();
-    // Publisher and consumer on separate connections, so killing the consumer's leaves publishing alone.
-    publishing = await connectedManager('messaging-test-publisher');
-    consuming = await connectedManager('messaging-test-consumer');
-    publisher = new ConfirmPublisher(publishing, { logger: testLogger() });
-  });
-
-  beforeEach(async () => {
-    topology = await ownTopology(admin);
-  });
-
-  afterEach(async () => {
-    await consumer?.stop();
-    consumer = undefined;
-  });
-
-  afterAll(async () => {
-    await publisher.close();
-    await publishing.close();
-    await consuming.close();
-    await admin.close();
-  });
+  const bed = useConsumerBed('messaging-test-recovery');
+  const consume = (handle: MessageHandler<StoreEvent>) => bed.consume({ handle });
 
   test("When the consumer's channel dies before the ack, then the broker redelivers and the message is handled again", async () => {
     const event = orderCreated();
@@ -73,7 +25,7 @@ describe('consumer recovery', () => {
       'ack',
       (info) => info.messageId === event.event_id && info.redelivered,
     );
-    await publishEvent(publisher, topology, event);
+    await publishEvent(bed.publisher, bed.topology, event);
     await firstCall.promise;
 
     // An ack of an unknown delivery tag makes RabbitMQ close the channel (406 PRECONDITION_FAILED).
@@ -83,7 +35,7 @@ describe('consumer recovery', () => {
     expect(calls).toEqual([false, true]);
     neverReleased.open(); // the first attempt ends now: its channel is gone, so it must not ack anything
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
   });
 
   test('When the connection is lost, then the manager reconnects and the consumer handles new and unacked messages', async () => {
@@ -98,23 +50,23 @@ describe('consumer recovery', () => {
         await hold.promise; // held while the connection dies
       }
     });
-    await publishEvent(publisher, topology, inFlight);
+    await publishEvent(bed.publisher, bed.topology, inFlight);
     await started.promise;
 
-    const disconnected = consuming.waitFor('disconnected');
-    const reconnected = consuming.waitFor('connected');
+    const disconnected = bed.consuming.waitFor('disconnected');
+    const reconnected = bed.consuming.waitFor('connected');
     const redelivered = running.waitFor('ack', (info) => info.messageId === inFlight.event_id);
-    destroySocket(consuming);
+    destroySocket(bed.consuming);
     await disconnected;
-    expect(consuming.isConnected()).toBe(false);
+    expect(bed.consuming.isConnected()).toBe(false);
     await reconnected;
-    expect(consuming.isConnected()).toBe(true);
+    expect(bed.consuming.isConnected()).toBe(true);
     await expect(redelivered).resolves.toMatchObject({ redelivered: true });
     hold.open(); // the first attempt finishes on its dead channel: no ack, no error
 
     const after = orderCreated();
     const acked = running.waitFor('ack', (info) => info.messageId === after.event_id);
-    await publishEvent(publisher, topology, after);
+    await publishEvent(bed.publisher, bed.topology, after);
     await acked;
     expect(handled).toEqual([
       [inFlight.event_id, false],
