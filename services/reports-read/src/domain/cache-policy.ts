@@ -32,7 +32,11 @@ export interface Freshness {
   fresh: boolean;
   /** Whole seconds since the answer was computed (the HTTP Age header). */
   ageSeconds: number;
-  /** Whole seconds the answer stays fresh (Cache-Control max-age), rounded up so Age + max-age = TTL; 0 once expired. */
+  /**
+   * Whole seconds the answer stays fresh (Cache-Control max-age), rounded DOWN: the gateway counts max-age from
+   * when it receives the answer (it ignores Age), so rounding up would let it serve the answer up to a second past
+   * the service's own TTL, and freshness through the gateway would overshoot TTL + lag. 0 once expired.
+   */
   maxAgeSeconds: number;
 }
 
@@ -40,6 +44,6 @@ export function freshness(entry: CachedReport, now: number): Freshness {
   return {
     fresh: now < entry.expiresAt,
     ageSeconds: Math.max(0, Math.floor((now - entry.computedAt) / 1000)),
-    maxAgeSeconds: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)),
+    maxAgeSeconds: Math.max(0, Math.floor((entry.expiresAt - now) / 1000)),
   };
 }

@@ -8,11 +8,21 @@ describe('cache freshness', () => {
     expect(freshness(entry, T0)).toEqual({ fresh: true, ageSeconds: 0, maxAgeSeconds: 60 });
   });
 
-  test('When time passes within the TTL, then Age grows and max-age shrinks in whole seconds', () => {
+  test('When time passes within the TTL, then Age grows and max-age shrinks in whole seconds, never past the TTL', () => {
     const entry = newEntry('[]', null, T0, 60);
-    expect(freshness(entry, T0 + 1_999)).toEqual({ fresh: true, ageSeconds: 1, maxAgeSeconds: 59 });
+    expect(freshness(entry, T0 + 1_999)).toEqual({ fresh: true, ageSeconds: 1, maxAgeSeconds: 58 });
     expect(freshness(entry, T0 + 2_000)).toEqual({ fresh: true, ageSeconds: 2, maxAgeSeconds: 58 });
-    expect(freshness(entry, T0 + 59_999)).toEqual({ fresh: true, ageSeconds: 59, maxAgeSeconds: 1 });
+    expect(freshness(entry, T0 + 59_000)).toEqual({ fresh: true, ageSeconds: 59, maxAgeSeconds: 1 });
+    // In its last second the answer is still fresh here but must not be cached downstream.
+    expect(freshness(entry, T0 + 59_999)).toEqual({ fresh: true, ageSeconds: 59, maxAgeSeconds: 0 });
+  });
+
+  test('When a gateway keeps the answer for max-age from any moment, then it never outlives the TTL', () => {
+    const entry = newEntry('[]', null, T0, 60);
+    for (let elapsed = 0; elapsed < 60_000; elapsed += 137) {
+      const { maxAgeSeconds } = freshness(entry, T0 + elapsed);
+      expect(T0 + elapsed + maxAgeSeconds * 1000).toBeLessThanOrEqual(entry.expiresAt);
+    }
   });
 
   test('When the TTL has passed, then the entry is stale with max-age 0', () => {
