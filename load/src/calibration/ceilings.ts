@@ -75,11 +75,23 @@ export function ceilingScenario(
   name: CeilingName,
   options: Pick<CeilingOptions, 'users' | 'seconds' | 'unloadedSeconds'>,
 ): Scenario {
+  return saturationScenario(`ceiling-${name}`, tasks[name], options);
+}
+
+/**
+ * One task loaded the way every ceiling is: one user (unloaded latency), then `users` users without think time
+ * (throughput). A system measured with this scenario compares with the ceilings like for like.
+ */
+export function saturationScenario(
+  name: string,
+  task: unknown,
+  options: Pick<CeilingOptions, 'users' | 'seconds' | 'unloadedSeconds'>,
+): Scenario {
   return scenarioSchema.parse({
-    name: `ceiling-${name}`,
-    description: `calibration: ${name}`,
+    name,
+    description: `saturation: ${name}`,
     setup: {},
-    tasks: [tasks[name]],
+    tasks: [task],
     load: {
       model: 'closed',
       thinkTimeSeconds: { min: 0, max: 0 },
