@@ -32,6 +32,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services}/*/test/**/*.int.test.ts',
         '<rootDir>/test/system/**/*.int.test.ts',
+        '<rootDir>/test/docs/**/*.int.test.ts',
         '<rootDir>/tools/*/test/**/*.int.test.ts',
         '<rootDir>/load/test/**/*.int.test.ts',
       ],
