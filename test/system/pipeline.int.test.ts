@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import { projectionKeys, versionPointerKey } from '@store/contracts';
+import { TOTALS_SQL, projectionKeys, rankedTotalsRowSchema, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
 import { eventually, httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
 import { readConfig as ordersWriteConfig } from '../../services/orders-write/src/config';
@@ -107,27 +107,20 @@ const untilProjected = (expected: number) =>
     { timeoutMs: 60_000 },
   );
 
+/** The reports as MySQL says they must read: the contract's totals queries (@store/contracts), top 100. */
 async function expectedReports() {
-  const [spenders] = await sql.query<mysql.RowDataPacket[]>(
-    `select o.user_id, u.name, sum(round(i.quantity * i.unit_price * 100)) as cents
-     from orders o join order_items i on i.order_id = o.id join users u on u.id = o.user_id
-     group by o.user_id, u.name order by cents desc, o.user_id asc limit 100`,
-  );
-  const [sellers] = await sql.query<mysql.RowDataPacket[]>(
-    `select i.product_id, p.name, sum(i.quantity) as units
-     from order_items i join products p on p.id = i.product_id
-     group by i.product_id, p.name order by units desc, i.product_id asc limit 100`,
-  );
+  const top = async (query: string) =>
+    (await sql.query<mysql.RowDataPacket[]>(query, [100]))[0].map((row) => rankedTotalsRowSchema.parse(row));
   return {
-    spenders: spenders.map((row) => ({
-      user_id: row.user_id,
-      name: row.name,
-      total_expense: Number(row.cents) / 100,
+    spenders: (await top(TOTALS_SQL.userSpend.top)).map(({ id, name, total }) => ({
+      user_id: id,
+      name,
+      total_expense: total / 100,
     })),
-    sellers: sellers.map((row) => ({
-      product_id: row.product_id,
-      name: row.name,
-      quantity_sold: Number(row.units),
+    sellers: (await top(TOTALS_SQL.productUnits.top)).map(({ id, name, total }) => ({
+      product_id: id,
+      name,
+      quantity_sold: total,
     })),
   };
 }

@@ -1,15 +1,32 @@
-import type mysql from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import { createLogger } from '@store/observability';
 import type { StoreEvent } from '@store/contracts';
+import { uniqueSuffix } from '@store/testing';
 import { OutboxRelay, type RelayEvent } from '../src/messaging/outbox-relay';
-import { createProduct, createUser, useServiceAndSql } from './helpers';
+import { createProduct, createUser, openSql, startTestService, type TestService } from './helpers';
 
 /*
  * The relay's failure path against the real outbox table: a publish that fails (as a confirm timeout or a lost
  * connection does) leaves the rows unpublished with attempts, last_error and a backoff, and a later pass
  * publishes them. The broker side of those failures is covered in @store/messaging's own tests.
+ * A relay drains every due row of its database, so this file has a database of its own (migrated at start,
+ * dropped after): draining the shared one would mark other tests' rows.
  */
-const t = useServiceAndSql();
+const database = `store_manager_outbox_retry_${uniqueSuffix().replace(/\W/g, '_')}`;
+const t = {} as { app: TestService; sql: mysql.Connection };
+
+beforeAll(async () => {
+  t.app = await startTestService({ MYSQL_DATABASE: database, MIGRATE_ON_START: 'true' });
+  t.sql = await openSql();
+  await t.sql.query(`use \`${database}\``);
+});
+
+afterAll(async () => {
+  await t.app?.stop();
+  await t.sql?.query(`drop database if exists \`${database}\``);
+  await t.sql?.end();
+});
 
 const rowOf = async (orderId: number) => {
   const [rows] = await t.sql.query<mysql.RowDataPacket[]>(
@@ -18,6 +35,17 @@ const rowOf = async (orderId: number) => {
   );
   return rows[0]!;
 };
+
+const relayOf = (publish: (event: StoreEvent) => Promise<void>) =>
+  new OutboxRelay({
+    db: t.app.service.db,
+    logger: createLogger('relay-test', { level: 'silent' }),
+    now: () => new Date(),
+    publish,
+    pollIntervalMs: 20,
+    batchSize: 100,
+    maxBackoffMs: 300,
+  });
 
 it('When publishing fails, then the rows stay unpublished with a backoff, and a later pass publishes them', async () => {
   const user = await createUser(t.app.api);
@@ -30,18 +58,10 @@ it('When publishing fails, then the rows stay unpublished with a backoff, and a 
 
   let brokerUp = false;
   const publishedOrders: number[] = [];
-  const relay = new OutboxRelay({
-    db: t.app.service.db,
-    logger: createLogger('relay-test', { level: 'silent' }),
-    now: () => new Date(),
-    publish: (event: StoreEvent) => {
-      if (!brokerUp) return Promise.reject(new Error('confirm timed out'));
-      publishedOrders.push(event.data.order_id);
-      return Promise.resolve();
-    },
-    pollIntervalMs: 20,
-    batchSize: 10_000, // the whole backlog of the test database in one claim, this order included
-    maxBackoffMs: 300,
+  const relay = relayOf((event) => {
+    if (!brokerUp) return Promise.reject(new Error('confirm timed out'));
+    publishedOrders.push(event.data.order_id);
+    return Promise.resolve();
   });
   const outcomes: RelayEvent[] = [];
   relay.onEvent((outcome) => outcomes.push(outcome));
@@ -68,5 +88,27 @@ it('When publishing fails, then the rows stay unpublished with a backoff, and a 
   expect(done.published_at).not.toBeNull();
   expect(done.attempts).toBe(2);
   expect(done.last_error).toBeNull();
-  expect(publishedOrders.filter((id) => id === orderId)).toHaveLength(1);
+  expect(publishedOrders).toEqual([orderId]); // the database is this file's: nothing else was due
+});
+
+it('When an outbox row is not a valid event, then the relay never publishes it and says why in last_error', async () => {
+  const eventId = randomUUID();
+  const [inserted] = await t.sql.query<mysql.ResultSetHeader>(
+    `insert into outbox (event_id, type, version, payload, created_at, attempts)
+     values (?, 'OrderCreated', 1, '{"order_id": 1}', utc_timestamp(3), 0)`,
+    [eventId],
+  );
+  const published: string[] = [];
+  const relay = relayOf((event) => Promise.resolve(void published.push(event.event_id)));
+
+  await relay.drain();
+
+  const [rows] = await t.sql.query<mysql.RowDataPacket[]>(
+    'select published_at, attempts, last_error, next_attempt_at from outbox where sequence = ?',
+    [inserted.insertId],
+  );
+  expect(published).not.toContain(eventId);
+  expect(rows[0]).toMatchObject({ published_at: null, attempts: 1 });
+  expect(rows[0]!.last_error).toMatch(/^not a valid event: .*data\.user_id/);
+  expect(new Date(rows[0]!.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
 });

@@ -7,15 +7,26 @@ import { openStores, type Stores } from './data-access/stores';
 import type { IdFilter } from './domain/ports';
 import { rebuildProjection, type RebuildProgress, type RebuildResult } from './domain/rebuild.use-case';
 import { reconcile, type ReconcileReport } from './domain/reconcile.use-case';
+import { createSelfHeal, type HealReason } from './domain/self-heal.use-case';
 import { startHttpServer } from './entry-points/http/http-server';
 import { consumingCheck, startOrderEventsConsumer } from './entry-points/messaging/order-events.consumer';
 import { scheduleReconcile } from './entry-points/reconcile.schedule';
+import { scheduleSelfHeal } from './entry-points/self-heal.schedule';
 import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
+
+export interface RebuildOptions {
+  /** why it runs, for projection_rebuilds_total: an operator's request or the self-heal check */
+  reason?: 'requested' | HealReason;
+  signal?: AbortSignal;
+}
 
 /** The use cases bound to one set of stores: what the admin routes, the schedule, the CLIs and tests call. */
 export interface UseCases {
   stores: Stores;
-  rebuild: (onProgress?: (progress: RebuildProgress) => Promise<void> | void) => Promise<RebuildResult>;
+  rebuild: (
+    onProgress?: (progress: RebuildProgress) => Promise<void> | void,
+    options?: RebuildOptions,
+  ) => Promise<RebuildResult>;
   /** A full reconciliation (no filter) also sets the projection_drift gauge; a filtered one only answers. */
   reconcile: (filter?: IdFilter) => Promise<ReconcileReport>;
 }
@@ -39,19 +50,23 @@ export interface Overrides {
 export async function openUseCases(
   config: Config,
   logger: Logger,
-  metrics?: Pick<ProjectorMetrics, 'drift'>,
+  metrics?: Pick<ProjectorMetrics, 'drift' | 'rebuilds'>,
 ): Promise<UseCases> {
   const stores = await openStores(config, logger);
   return {
     stores,
-    rebuild: (onProgress) =>
-      rebuildProjection({
+    rebuild: async (onProgress, options = {}) => {
+      const result = await rebuildProjection({
         log: stores.outboxLog,
         target: stores.projection,
         logger,
         batchSize: config.REBUILD_BATCH_SIZE,
         onProgress,
-      }),
+        signal: options.signal,
+      });
+      metrics?.rebuilds.inc({ reason: options.reason ?? 'requested' });
+      return result;
+    },
     reconcile: async (filter = {}) => {
       const report = await reconcile(
         { mysql: stores.mysqlTotals, projection: stores.projectionTotals },
@@ -73,9 +88,15 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
   let consumer: Consumer<StoreEvent> | undefined;
   let server: RunningServer | undefined;
   let stopSchedule = (): void => undefined;
+  let stopSelfHeal = (): Promise<void> => Promise.resolve();
+  const shutdown = new AbortController();
   const lifecycle = new Lifecycle(logger);
   // In this order: in-flight messages finish and ack before anything they need goes away.
   lifecycle.onShutdown('consumer', async () => consumer?.stop());
+  lifecycle.onShutdown('self-heal', async () => {
+    shutdown.abort(); // a running rebuild stops after its batch and clears its half-built version
+    await stopSelfHeal();
+  });
   lifecycle.onShutdown('reconcile schedule', () => Promise.resolve(stopSchedule()));
   lifecycle.onShutdown('http', async () => server?.close());
   lifecycle.onShutdown('redis and mysql', () => useCases.stores.close());
@@ -90,6 +111,13 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
     await amqp.waitUntilConnected(config.STARTUP_TIMEOUT_MS);
     const readiness = { ...useCases.stores.readiness, rabbitmq: consumingCheck(amqp, consumer) };
     server = await startHttpServer(config, { logger, registry, readiness, actions: useCases });
+    const checkProjection = createSelfHeal({
+      target: useCases.stores.projection,
+      rebuild: (reason) => useCases.rebuild(undefined, { reason, signal: shutdown.signal }),
+      logger,
+      observe: (state) => metrics.available.set(state.available ? 1 : 0),
+    });
+    stopSelfHeal = scheduleSelfHeal(checkProjection, config.PROJECTION_CHECK_INTERVAL_MS, logger);
     stopSchedule = scheduleReconcile(
       () => useCases.reconcile(),
       config.RECONCILE_INTERVAL_SECONDS * 1000,

@@ -25,6 +25,17 @@ export function createProjectorMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    rebuilds: new Counter({
+      name: 'projection_rebuilds_total',
+      help: 'Rebuilds that switched the live version: requested (admin, CLI) or by the self-heal check (missing, rolled-back)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    available: new Gauge({
+      name: 'projection_available',
+      help: '1 while the live projection is complete (readers use it), 0 while it is missing or being rebuilt',
+      registers: [registry],
+    }),
     drift: new Gauge({
       name: 'projection_drift',
       help: 'Users and products whose projected total differs from MySQL at the last reconciliation',

@@ -33,20 +33,34 @@ describe('projector consuming order events (real RabbitMQ and Redis)', () => {
     expect(await scores(t.projector.stores.redis, keys.bestSellers, [product])).toEqual([3]);
   });
 
-  test('When a deletion is delivered before its creation, then the user and product end at zero', async () => {
+  test('When a deletion is delivered before its creation, then both are applied and the user and product end at zero', async () => {
     const created = makeEvent('OrderCreated', [line(randomId(), 3, 999)]);
     const deleted = { ...created, event_id: randomUUID(), type: 'OrderDeleted' as const };
-    const waits = [acked(deleted.event_id), acked(created.event_id)];
-
-    t.broker.publish(queue, deleted);
-    t.broker.publish(queue, created);
-    await Promise.all(waits);
-
+    const product = String(created.data.items[0]!.product_id);
+    const user = String(created.data.user_id);
+    const { redis } = t.projector.stores;
     const keys = await liveKeys();
-    expect(await scores(t.projector.stores.redis, keys.spenders, [created.data.user_id])).toEqual([0]);
-    expect(
-      await scores(t.projector.stores.redis, keys.bestSellers, [created.data.items[0]!.product_id]),
-    ).toEqual([0]);
+    const appliedEvents = async () => Number(await redis.hget(keys.meta, 'applied_events'));
+    const before = await appliedEvents();
+
+    const deletionAcked = acked(deleted.event_id);
+    t.broker.publish(queue, deleted);
+    await deletionAcked;
+    // A missing member would also read as 0 below: so the deletion must first show, negative, on its own.
+    expect([await redis.zscore(keys.spenders, user), await redis.zscore(keys.bestSellers, product)]).toEqual([
+      '-2997',
+      '-3',
+    ]);
+    const creationAcked = acked(created.event_id);
+    t.broker.publish(queue, created);
+    await creationAcked;
+
+    expect(await appliedEvents()).toBe(before + 2);
+    // Back at exactly 0, a member leaves the sorted set (as when the events came in order).
+    expect([await redis.zscore(keys.spenders, user), await redis.zscore(keys.bestSellers, product)]).toEqual([
+      null,
+      null,
+    ]);
   });
 
   test('When a message is poison, then it lands in the dead-letter queue with its reason and consumption goes on', async () => {

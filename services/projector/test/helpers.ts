@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { StoreEvent, StoreEventType } from '@store/contracts';
-import { uniqueEmail, uniqueName, uniqueSku, uniqueSuffix } from '@store/testing';
+import { eventually, uniqueEmail, uniqueName, uniqueSku, uniqueSuffix } from '@store/testing';
 import { createLogger, type Logger } from '@store/observability';
+import { escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
 import { readConfig, type Config } from '../src/config';
+import type { VersionState } from '../src/domain/ports';
 
 /* Test data is written the way orders-write writes it (order rows + outbox row in one transaction), so the
  * shared test database stays consistent for every reconciliation, including other engineers' ones. */
@@ -160,22 +161,25 @@ async function writeOutbox(connection: Queryable, event: StoreEvent): Promise<St
 }
 
 /** Removes every key of a test prefix (the test's own FLUSHALL; the shared Redis is never flushed). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
-      'COUNT',
-      500,
-    );
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<void> {
+  await scanKeys(redis, `${escapeGlob(prefix)}*`, (keys) => redis.unlink(...keys));
 }
 
-export async function scores(redis: Redis, key: string, members: number[]): Promise<number[]> {
+export async function scores(redis: RedisClient, key: string, members: number[]): Promise<number[]> {
   const values = await redis.zmscore(key, ...members.map(String));
   return values.map((v) => (v === null ? 0 : Number(v)));
 }
+
+/**
+ * Waits (bounded) until the projection has a complete live version: a projector that starts on an empty prefix
+ * first rebuilds it from the event log by itself (Redis is polled: the state is in an external store).
+ */
+export const untilAvailable = (projection: { readVersions(): Promise<VersionState> }, timeoutMs = 30_000) =>
+  eventually(
+    'a complete live projection',
+    async () => {
+      const state = await projection.readVersions();
+      return state.available ? state : undefined;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );

@@ -116,8 +116,8 @@ describe('projection store, batches (real Redis)', () => {
     const rebuild = new ProjectionStore(redis, store.prefix, 0); // the rebuild runs elsewhere
     const [early, replayed, fresh] = history().slice(0, 3);
     await store.applyLive([apply(early!)]); // reads (and keeps) live 1, no rebuild
-    await rebuild.markRebuilding(2);
-    await rebuild.applyToRebuild([apply(replayed!)], 1, 2); // replay got there first in version 2
+    const marker = await rebuild.beginRebuild(2, 'token', null);
+    await rebuild.applyToRebuild([apply(replayed!)], marker, 2); // replay got there first in version 2
 
     const outcomes = await store.applyLive([replayed!, fresh!, fresh!].map(apply));
 

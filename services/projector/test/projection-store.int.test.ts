@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { apply } from '../src/domain/projection';
-import { ProjectionStore } from '../src/data-access/projection.store';
+import { ProjectionStore, StaleVersionError } from '../src/data-access/projection.store';
 import { deletePrefix, line, makeEvent, randomId, scores, testPrefix } from './helpers';
 
 describe('projection store (real Redis)', () => {
@@ -74,7 +74,7 @@ describe('projection store (real Redis)', () => {
 
   test('When a rebuild is marked, then a live event goes to both versions, each with its own dedup key', async () => {
     const isolated = new ProjectionStore(redis, testPrefix(), 0);
-    await isolated.markRebuilding(2);
+    await isolated.beginRebuild(2, 'token', null);
     const event = makeEvent('OrderCreated', [line(randomId(), 1, 300)]);
 
     expect(await isolated.applyLive([apply(event)])).toEqual(['applied']);
@@ -85,5 +85,75 @@ describe('projection store (real Redis)', () => {
       expect(await redis.ttl(k.appliedEventPrefix + event.event_id)).toBe(-1);
     }
     await deletePrefix(redis, isolated.prefix);
+  });
+
+  describe('versions', () => {
+    const isolated = () => new ProjectionStore(redis, testPrefix(), 0);
+    const withStore = async (work: (store: ProjectionStore) => Promise<void>) => {
+      const store = isolated();
+      try {
+        await work(store);
+      } finally {
+        await deletePrefix(redis, store.prefix);
+      }
+    };
+
+    test('When nothing was ever built, then events go to the scratch version 1, which is not available', () =>
+      withStore(async (store) => {
+        await store.applyLive([apply(makeEvent('OrderCreated', [line(randomId(), 1)]))]);
+        expect(await store.readVersions()).toMatchObject({
+          live: 1,
+          available: false,
+          appliedEvents: 1,
+          rebuilding: null,
+        });
+      }));
+
+    test('When a rebuild switches, then pointer and completed_at are set in one step and the marker goes', () =>
+      withStore(async (store) => {
+        const marker = await store.beginRebuild(2, 'mine', null);
+        expect(await store.readVersions()).toMatchObject({
+          live: 1,
+          available: false,
+          rebuilding: 2,
+          marker,
+        });
+
+        expect(await store.switchLive(marker, 2)).toBe(1);
+
+        const state = await store.readVersions();
+        expect(state).toMatchObject({ live: 2, available: true, rebuilding: null, marker: null });
+        expect(Date.parse(state.completedAt!)).not.toBeNaN();
+        await expect(store.switchLive(marker, 2)).rejects.toBeInstanceOf(StaleVersionError);
+      }));
+
+    test('When Redis lost a rebuild marker and another rebuild reuses its version number, then the first can neither write, switch nor clear it', () =>
+      withStore(async (store) => {
+        const first = await store.beginRebuild(2, 'first', null);
+        await deletePrefix(redis, store.prefix); // Redis loses everything
+        const second = await store.beginRebuild(2, 'second', null);
+        const event = makeEvent('OrderCreated', [line(randomId(), 1, 700)]);
+        await store.applyToRebuild([apply(event)], second, 2);
+
+        await expect(store.applyToRebuild([apply(event)], first, 2)).rejects.toBeInstanceOf(
+          StaleVersionError,
+        );
+        await expect(store.switchLive(first, 2)).rejects.toBeInstanceOf(StaleVersionError);
+        await store.abortRebuild(first, 2);
+
+        expect(await store.readVersions()).toMatchObject({ rebuilding: 2, marker: second });
+        expect(await scores(redis, store.keys(2).spenders, [event.data.user_id])).toEqual([700]);
+      }));
+
+    test('When the live version is withdrawn, then it stays live for events but is no longer available', () =>
+      withStore(async (store) => {
+        await store.switchLive(await store.beginRebuild(2, 't', null), 2);
+        await store.withdrawLive(3); // not the live one: nothing happens
+        expect((await store.readVersions()).available).toBe(true);
+
+        await store.withdrawLive(2);
+
+        expect(await store.readVersions()).toMatchObject({ live: 2, available: false });
+      }));
   });
 });

@@ -1,7 +1,10 @@
+import { projectionControlKeys } from '@store/contracts';
+import { scanKeys } from '@store/service-kit';
 import { openUseCases, type UseCases } from '../src/app';
+import { ProjectionMissingError } from '../src/data-access/projection-totals.store';
 import type { Stores } from '../src/data-access/stores';
 import { apply } from '../src/domain/projection';
-import { RebuildInProgressError } from '../src/domain/rebuild.use-case';
+import { RebuildAbortedError, RebuildInProgressError } from '../src/domain/rebuild.use-case';
 import {
   silentLogger,
   createProduct,
@@ -58,6 +61,11 @@ describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', 
     const live = stores.projection.keys(2);
     expect(await stores.redis.get(stores.projection.pointerKey)).toBe('2');
     expect(await stores.redis.get(stores.projection.markerKey)).toBeNull();
+    expect(await stores.projection.readVersions()).toMatchObject({
+      live: 2,
+      available: true,
+      rebuilding: null,
+    });
     expect(await scores(stores.redis, live.spenders, [ada.id, alan.id])).toEqual([3 * 1_999 + 575, 3 * 575]);
     expect(
       await scores(
@@ -77,12 +85,9 @@ describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', 
 
     expect(result.fromVersion).toBe(before.live);
     expect(result.oldKeysDeleted).toBeGreaterThan(0);
-    const [, oldKeys] = await stores.redis.scan(
-      '0',
-      'MATCH',
-      `${config.REDIS_KEY_PREFIX}projection:\\{v${before.live}\\}:*`,
-      'COUNT',
-      10_000,
+    const oldKeys: string[] = [];
+    await scanKeys(stores.redis, `${stores.projection.keys(before.live).everyKeyPrefix}*`, (keys) =>
+      oldKeys.push(...keys),
     );
     expect(oldKeys).toEqual([]);
   });
@@ -100,11 +105,66 @@ describe('rebuild from the outbox and reconciliation (real MariaDB and Redis)', 
   });
 
   test('When a rebuild is already running, then a second one is refused', async () => {
-    const release = await stores.projection.acquireRebuildLock();
+    const lock = await stores.projection.acquireRebuildLock();
     try {
       await expect(rebuild()).rejects.toBeInstanceOf(RebuildInProgressError);
     } finally {
-      await release?.();
+      await lock?.release();
     }
+  });
+
+  test('When a rebuild died (marker up, lock expired), then the next rebuild clears its version and takes over', async () => {
+    const before = await stores.projection.readVersions();
+    const dead = before.live + 5;
+    const deadMarker = await stores.projection.beginRebuild(dead, 'died', null);
+    const [someone] = users;
+    await stores.projection.applyToRebuild(
+      [apply(await placeOrder(stores.pool, someone!, [lineOf(0, 1)]))],
+      deadMarker,
+      dead,
+    );
+    expect(await stores.projection.readVersions()).toMatchObject({ rebuilding: dead, rebuildLocked: false });
+
+    const result = await rebuild();
+
+    expect(result).toMatchObject({ fromVersion: before.live, toVersion: before.live + 1 });
+    expect(await stores.projection.readVersions()).toMatchObject({ available: true, marker: null });
+    expect(await stores.redis.exists(stores.projection.keys(dead).meta)).toBe(0);
+    expect(
+      await check(
+        users.map((u) => u.id),
+        products.map((p) => p.id),
+      ),
+    ).toMatchObject({ mismatches: 0 });
+  });
+
+  test('When a rebuild loses its lock mid-replay, then it stops and leaves neither marker nor half-built keys', async () => {
+    const before = await stores.projection.readVersions();
+    const next = before.live + 1;
+    let stolen = false;
+
+    const attempt = useCases.rebuild(async () => {
+      if (stolen) return;
+      stolen = true;
+      await stores.redis.del(projectionControlKeys(config.REDIS_KEY_PREFIX).rebuildLock); // expired, say
+    });
+
+    await expect(attempt).rejects.toBeInstanceOf(RebuildAbortedError);
+    expect(await stores.projection.readVersions()).toMatchObject({
+      live: before.live,
+      available: true,
+      marker: null,
+    });
+    expect(await stores.redis.exists(stores.projection.keys(next).meta)).toBe(0);
+  });
+
+  test('When the projection is missing, then reconcile refuses to compare rather than report drift of everything', async () => {
+    await deletePrefix(stores.redis, config.REDIS_KEY_PREFIX);
+    await expect(
+      check(
+        users.map((u) => u.id),
+        [],
+      ),
+    ).rejects.toBeInstanceOf(ProjectionMissingError);
   });
 });

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { start, type Overrides, type Projector } from '../src/app';
 import { TestBroker } from './broker';
-import { deletePrefix, silentLogger, testConfig } from './helpers';
+import { deletePrefix, silentLogger, testConfig, untilAvailable } from './helpers';
 
 export interface RunningProjector {
   config: ReturnType<typeof testConfig>;
@@ -15,7 +15,8 @@ export interface RunningProjector {
 /**
  * A projector on its own queues and key prefix and a broker to publish to it: started before the file's tests,
  * stopped and cleaned up (queues, keys) after them. Call it at the top of a describe block; read the fields
- * inside tests.
+ * inside tests. The prefix starts empty, so the projector first rebuilds the projection from the test
+ * database's outbox by itself; the tests start once that version is live.
  */
 export function useRunningProjector(
   configOverrides: Record<string, string> = {},
@@ -27,6 +28,7 @@ export function useRunningProjector(
   beforeAll(async () => {
     running.projector = await start(config, { logger: silentLogger(), ...startOverrides });
     running.broker = await TestBroker.open();
+    await untilAvailable(running.projector.stores.projection);
   });
   afterAll(async () => {
     await running.projector.stop();

@@ -13,7 +13,7 @@ import {
   createRedisClient,
   finishHttpApp,
   listen,
-  mysqlSettings,
+  readerMysqlSettings,
   settleConnection,
   type ReadinessChecks,
   type RunningServer,
@@ -22,6 +22,7 @@ import type { Config } from './config';
 import { createMysqlReportsRepository } from './data-access/mysql-reports.repository';
 import { createProjectionStore } from './data-access/projection.store';
 import { createReportCacheStore } from './data-access/report-cache.store';
+import { withFallback } from './domain/fallback-source';
 import { createGetReport } from './domain/get-report.use-case';
 import type { ReportSource } from './domain/report';
 import { reportsRouter } from './entry-points/http/reports.routes';
@@ -56,15 +57,21 @@ export async function start(config: Config, overrides: Partial<Overrides> = {}):
   // Shutdown steps run in registration order: stop taking requests before closing the stores they use.
   let http: RunningServer | undefined;
   lifecycle.onShutdown('http', async () => http?.close());
-  const redis = createRedisClient(config.REDIS_URL, logger);
+  const redis = createRedisClient(config.REDIS_URL, logger, config.REDIS_CLUSTER_NODES);
   lifecycle.onShutdown('redis', () => closeRedis(redis));
   const readiness: ReadinessChecks = { redis: () => redis.ping() };
   let source: ReportSource = createProjectionStore(redis, config.REDIS_KEY_PREFIX);
-  if (config.REPORTS_SOURCE === 'mysql') {
-    const pool = createMysqlPool(mysqlSettings(config));
+  if (config.REPORTS_SOURCE === 'mysql' || config.REPORTS_FALLBACK === 'mysql') {
+    // mysql2 connects lazily: as a fallback only, the pool opens no connection until the projection is missing.
+    const pool = createMysqlPool(readerMysqlSettings(config, 'REPORTS_'));
     lifecycle.onShutdown('mysql', () => pool.end());
-    readiness.mysql = () => pool.query('SELECT 1');
-    source = createMysqlReportsRepository(pool);
+    const mysql = createMysqlReportsRepository(pool);
+    if (config.REPORTS_SOURCE === 'mysql') {
+      readiness.mysql = () => pool.query('SELECT 1');
+      source = mysql;
+    } else {
+      source = withFallback(source, mysql);
+    }
   }
 
   const getReport = createGetReport({

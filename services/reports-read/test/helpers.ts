@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { projectionKeys, versionPointerKey } from '@store/contracts';
+import { PROJECTION_META, projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
 import { eventually, httpClient, parseMetrics, uniqueSuffix } from '@store/testing';
 import { readConfig } from '../src/config';
@@ -48,24 +48,32 @@ export interface Ranked {
 
 export interface ProjectionSeed {
   version?: number;
+  /** false: the version's data only, not made live (a rebuild's version before its switch) */
+  live?: boolean;
   spenders?: Ranked[];
   bestSellers?: Ranked[];
   dataAsOf?: string;
 }
 
-/** Writes a projection the way the projector lays it out (@store/contracts); the test is the writer here. */
+/**
+ * Writes a projection the way the projector lays it out (@store/contracts); the test is the writer here.
+ * A live version is complete, as a rebuild leaves it: the pointer names it and its meta has completed_at.
+ */
 export async function seedProjection(redis: Redis, prefix: string, seed: ProjectionSeed): Promise<void> {
   const version = seed.version ?? 1;
   const keys = projectionKeys(version, prefix);
   const tx = redis.multi();
-  if (seed.version !== undefined) tx.set(versionPointerKey(prefix), String(version));
+  if (seed.live ?? true) {
+    tx.set(versionPointerKey(prefix), String(version));
+    tx.hset(keys.meta, PROJECTION_META.completedAt, new Date().toISOString());
+  }
   for (const { id, name, score } of seed.spenders ?? []) {
     tx.zadd(keys.spenders, score, String(id)).hset(keys.userNames, String(id), name);
   }
   for (const { id, name, score } of seed.bestSellers ?? []) {
     tx.zadd(keys.bestSellers, score, String(id)).hset(keys.productNames, String(id), name);
   }
-  if (seed.dataAsOf) tx.hset(keys.meta, 'data_as_of', seed.dataAsOf, 'applied_events', '1');
+  if (seed.dataAsOf) tx.hset(keys.meta, PROJECTION_META.dataAsOf, seed.dataAsOf, 'applied_events', '1');
   await tx.exec();
 }
 

@@ -144,6 +144,32 @@ describe('reports from MySQL (comparison mode)', () => {
     }
   });
 
+  test('When the projection is missing (lost, being rebuilt), then MySQL answers, uncached, until the projection is back', async () => {
+    const own = uniquePrefix();
+    const fromMysql = await startReports({ REPORTS_SOURCE: 'mysql', REPORT_CACHE_TTL_SECONDS: '0' });
+    const withFallback = await startReports({ REDIS_KEY_PREFIX: own, REPORT_CACHE_TTL_SECONDS: '60' });
+    try {
+      const truth = await fromMysql.http.get('/orders/reports/best-sellers?limit=3');
+      const meanwhile = await withFallback.http.get('/orders/reports/best-sellers?limit=3');
+      expect(meanwhile.status).toBe(200);
+      expect(meanwhile.body).toEqual(truth.body);
+      expect(meanwhile.headers.get('x-report-source')).toBe('mysql');
+      expect(meanwhile.headers.get('cache-control')).toBe('no-store');
+      expect(await redis.keys(`${own}report-cache:*`)).toEqual([]);
+
+      await seedProjection(redis, own, { bestSellers: [{ id: 5, name: 'Back', score: 3 }] });
+      const back = await withFallback.http.get('/orders/reports/best-sellers?limit=3');
+      expect(back.body).toEqual([{ product_id: 5, name: 'Back', quantity_sold: 3 }]);
+      expect(back.headers.get('x-report-source')).toBe('projection');
+      expect(back.headers.get('cache-control')).toMatch(/^max-age=(59|60)$/);
+      expect(await redis.keys(`${own}report-cache:*`)).toHaveLength(1);
+    } finally {
+      await fromMysql.server.stop();
+      await withFallback.server.stop();
+      await deleteKeys(redis, own);
+    }
+  });
+
   test('When MySQL is unreachable in mysql mode, then reports answer 503 UNAVAILABLE and readiness names it', async () => {
     const down = await startReports({
       REPORTS_SOURCE: 'mysql',

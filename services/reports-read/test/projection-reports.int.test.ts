@@ -95,14 +95,37 @@ describe('reports from the Redis projection', () => {
     }
   });
 
-  test('When the projection is empty, then the answer is an empty array', async () => {
-    const instance = await startReports({ REDIS_KEY_PREFIX: uniquePrefix(), REPORT_CACHE_TTL_SECONDS: '0' });
+  test('When the projection is complete but empty, then the answer is an empty array', async () => {
+    const own = uniquePrefix();
+    await seedProjection(redis, own, {});
+    const instance = await startReports({ REDIS_KEY_PREFIX: own, REPORT_CACHE_TTL_SECONDS: '0' });
     try {
       const answer = await instance.http.get('/orders/reports/best-sellers?limit=5');
       expect(answer).toMatchObject({ status: 200, body: [] });
+      expect(answer.headers.get('x-report-source')).toBe('projection');
       expect(answer.headers.get('x-data-as-of')).toBeNull();
     } finally {
       await instance.server.stop();
+      await deleteKeys(redis, own);
+    }
+  });
+
+  test('When there is no projection and no fallback, then 503 UNAVAILABLE, never an empty or partial report', async () => {
+    const own = uniquePrefix();
+    // a version with data but never made live: what a rebuild has half built, or what is left after a loss
+    await seedProjection(redis, own, { live: false, spenders: [{ id: 1, name: 'Half', score: 100 }] });
+    const instance = await startReports({
+      REDIS_KEY_PREFIX: own,
+      REPORTS_FALLBACK: 'none',
+      REPORT_CACHE_TTL_SECONDS: '60',
+    });
+    try {
+      const answer = await instance.http.get('/orders/reports/highest-spenders');
+      expect(answer).toMatchObject({ status: 503, body: { code: 'UNAVAILABLE' } });
+      expect(await redis.keys(`${own}report-cache:*`)).toEqual([]);
+    } finally {
+      await instance.server.stop();
+      await deleteKeys(redis, own);
     }
   });
 
@@ -158,11 +181,14 @@ describe('reports from the Redis projection', () => {
 
   test('When the projection keys exist under another prefix, then they are never read', async () => {
     await seedProjection(redis, prefix, { spenders: [{ id: 1, name: 'Elsewhere', score: 100 }] });
-    const other = await startReports({ REDIS_KEY_PREFIX: uniquePrefix(), REPORT_CACHE_TTL_SECONDS: '0' });
+    const own = uniquePrefix();
+    await seedProjection(redis, own, {});
+    const other = await startReports({ REDIS_KEY_PREFIX: own, REPORT_CACHE_TTL_SECONDS: '0' });
     try {
       expect((await other.http.get('/orders/reports/highest-spenders')).body).toEqual([]);
     } finally {
       await other.server.stop();
+      await deleteKeys(redis, own);
     }
   });
 });

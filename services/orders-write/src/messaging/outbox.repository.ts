@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
-import type { OrderData, StoreEvent, StoreEventType } from '@store/contracts';
-import { EVENT_VERSION } from '@store/contracts';
+import type { OrderData, OutboxRow, StoreEvent, StoreEventType } from '@store/contracts';
+import { EVENT_VERSION, OUTBOX_EVENT_COLUMNS, outboxRowToEvent } from '@store/contracts';
 import { activeTraceparent } from '@store/observability';
-import { parseJsonColumn } from '@store/service-kit';
 import type { EntityManager } from '../data-access/orm';
 import { OutboxEntry } from '../data-access/entities';
 
@@ -49,14 +48,28 @@ export class OutboxRepository {
    * transaction ends. Never "sequence > last published": ids commit out of order, a high-water mark would skip.
    * The relay's statements are plain SQL through em.execute (same transaction): the profile of a drain showed
    * entity hydration and the unit of work costing more CPU than the publishing itself.
+   * Rows become events through the contract's one mapping (the projector's replay uses it too); a row it
+   * refuses is never published: it stays pending with the reason in last_error (outbox_pending_rows shows it)
+   * and is looked at again after INVALID_ROW_RETRY_MS, in case someone repaired it.
    */
   async claimDue(limit: number, now: Date): Promise<StoreEvent[]> {
-    const rows = await this.em.execute<RelayRow[]>(
-      `select sequence, event_id, type, payload, traceparent, created_at from outbox
+    const rows = await this.em.execute<OutboxRow[]>(
+      `select ${OUTBOX_EVENT_COLUMNS} from outbox
        where ${DUE} order by sequence limit ? for update skip locked`,
       [now, limit],
     );
-    return rows.map(toEvent);
+    const events: StoreEvent[] = [];
+    for (const row of rows) {
+      const mapped = outboxRowToEvent(row);
+      if (mapped.ok) events.push(mapped.event);
+      else
+        await this.markFailed(
+          [Number(row.sequence)],
+          mapped.reason,
+          new Date(now.getTime() + INVALID_ROW_RETRY_MS),
+        );
+    }
+    return events;
   }
 
   /** Whether any row is due, without locking anything: the relay's cheap idle poll. */
@@ -97,32 +110,12 @@ export class OutboxRepository {
   }
 }
 
+/** A row that is not a valid event waits this long before the relay looks at it again. */
+const INVALID_ROW_RETRY_MS = 3_600_000;
+
 /** Unpublished and not waiting out a backoff (one parameter: now); the index on (published_at, sequence) serves it. */
 const DUE = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?)';
-
-interface RelayRow {
-  sequence: number | string;
-  event_id: string;
-  type: string;
-  payload: unknown;
-  traceparent: string | null;
-  created_at: Date | string;
-}
 
 /** MikroORM asks mysql2 for dateStrings: DATETIME comes back as 'YYYY-MM-DD hh:mm:ss.mmm', in UTC. */
 const utcDate = (value: Date | string): Date =>
   value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
-
-/** Rebuilds the published envelope from the row: the sequence is only known once the row exists. */
-function toEvent(row: RelayRow): StoreEvent {
-  const data = parseJsonColumn(row.payload) as OrderData;
-  return {
-    event_id: row.event_id,
-    type: row.type as StoreEventType,
-    version: EVENT_VERSION,
-    sequence: Number(row.sequence),
-    occurred_at: utcDate(row.created_at).toISOString(),
-    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
-    data,
-  };
-}

@@ -30,6 +30,7 @@ export async function connectRelayBroker(
       exchange: config.EVENTS_EXCHANGE,
       projectorQueue: config.PROJECTOR_QUEUE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,
+      deliveryLimit: config.PROJECTOR_DELIVERY_LIMIT,
     }),
   );
   connection.start();

@@ -4,13 +4,16 @@
  * dedup key per event, so a duplicate inside the batch or from an earlier one counts once), and the increments
  * of the fresh ones are summed per member and written once, so a hot product costs one ZINCRBY per batch.
  *
+ * Every key is in the projection's one hash slot (see @store/contracts projection-keys), so this stays one
+ * atomic call on Redis Cluster too.
  * KEYS: [1] version pointer, [2] rebuild marker, then five keys per target version (spenders, best_sellers,
  *   user_names, product_names, meta), then the dedup keys, version by version, one per event in batch order.
- * ARGV: expected live version, expected marker ('' = none), dedup TTL seconds (0 = none), number of events; then
- *   per event: user id, user name, signed cents, occurred_at (normalised ISO), sequence, number of products,
- *   and product id, name, signed units for each product.
+ * ARGV: expected live version ('*' = any: a replay writes only into its own version), expected marker ('' =
+ *   none), dedup TTL seconds (0 = none), number of events; then per event: user id, user name, signed cents,
+ *   occurred_at (normalised ISO), sequence, number of products, and product id, name, signed units per product.
  * Returns {-1} when pointer or marker moved since the caller read them (the caller re-reads and retries),
- * otherwise version by version one entry per event: 1 applied, 0 duplicate.
+ * otherwise version by version one entry per event: 1 applied, 0 duplicate. Before any rebuild (no pointer)
+ * the live version is the scratch version 1, which readers never use.
  * Sums are exact: cents and units are integers far below 2^53, exact in Lua numbers as in Redis scores; they are
  * written with '%.0f' because Lua's tostring keeps only 14 digits. A member whose total comes back to exactly 0
  * (created then deleted) leaves the report instead of showing 0, as when the events came one by one.
@@ -19,7 +22,7 @@
 export const APPLY_EVENTS_LUA = `
 local live = redis.call('GET', KEYS[1]) or '1'
 local marker = redis.call('GET', KEYS[2]) or ''
-if live ~= ARGV[1] or marker ~= ARGV[2] then return {-1} end
+if (ARGV[1] ~= '*' and live ~= ARGV[1]) or marker ~= ARGV[2] then return {-1} end
 local ttl = tonumber(ARGV[3])
 local count = tonumber(ARGV[4])
 local events = {}
@@ -115,10 +118,4 @@ for v = 1, versions do
   end
 end
 return results
-`;
-
-/** Deletes KEYS[1] only while it still holds ARGV[1] (releasing a lock that may have expired and been re-taken). */
-export const RELEASE_LOCK_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
 `;

@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import { createMysqlPool as createPool, mysqlSettings } from '@store/service-kit';
+import { createMysqlPool as createPool, readerMysqlSettings } from '@store/service-kit';
 import type { Config } from '../config';
 
-export const createMysqlPool = (config: Config): Pool => createPool(mysqlSettings(config));
+export const createMysqlPool = (config: Config): Pool =>
+  createPool(readerMysqlSettings(config, 'PROJECTOR_'));

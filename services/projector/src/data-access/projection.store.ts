@@ -1,76 +1,121 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis, Result } from 'ioredis';
-import { projectionKeys, versionPointerKey, type ProjectionKeys } from '@store/contracts';
+import type { Result } from 'ioredis';
+import {
+  SCRATCH_VERSION,
+  projectionControlKeys,
+  projectionKeys,
+  type ProjectionKeys,
+} from '@store/contracts';
+import { escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
 import type { ProjectionDelta } from '../domain/projection';
 import type { ApplyOutcome, ProjectionWriter, RebuildTarget, VersionState } from '../domain/ports';
-import { APPLY_EVENTS_LUA, RELEASE_LOCK_LUA } from './apply-event.lua';
+import { APPLY_EVENTS_LUA } from './apply-event.lua';
+import { acquireLock } from './rebuild-lock';
+import {
+  DELETE_IF_EQUAL_LUA,
+  READ_STATE_LUA,
+  SWITCH_LIVE_LUA,
+  WITHDRAW_LIVE_LUA,
+} from './version-scripts.lua';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     projectorApplyEvents(...keysAndArgs: (string | number)[]): Result<number[], Context>;
-    projectorReleaseLock(key: string, token: string): Result<number, Context>;
+    projectorReadState(
+      pointer: string,
+      marker: string,
+      lock: string,
+      meta: string,
+      version: string,
+    ): Result<[string, string, number, number, string, number], Context>;
     projectorSwitchLive(
       pointer: string,
       marker: string,
-      live: string,
-      target: string,
+      meta: string,
+      expectedMarker: string,
+      version: string,
+      completedAt: string,
     ): Result<number, Context>;
+    projectorWithdrawLive(pointer: string, meta: string, version: string): Result<number, Context>;
   }
 }
-
-const SWITCH_LIVE_LUA = `
-if (redis.call('GET', KEYS[1]) or '1') ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('DEL', KEYS[2])
-return 1
-`;
 
 const STALE = -1;
 /** Pointer/marker moves are rare (one per rebuild), so a few re-reads always suffice. */
 const MAX_STALE_RETRIES = 5;
-const REBUILD_LOCK_TTL_SECONDS = 3600;
 const DELETE_BATCH = 500;
+
+/** The marker is `<version>:<token>`. */
+const versionOfMarker = (marker: string): number => Number(marker.split(':')[0]);
 
 export class StaleVersionError extends Error {
   override name = 'StaleVersionError';
 }
 
-/** Redis side of the projection: applying events, the version pointer, the rebuild marker and old versions. */
+/**
+ * Redis side of the projection: applying events, the version pointer, the rebuild marker and lock, and old
+ * versions. Every key is in the projection's one hash slot (@store/contracts projection-keys).
+ */
 export class ProjectionStore implements ProjectionWriter, RebuildTarget {
   readonly pointerKey: string;
   readonly markerKey: string;
   private readonly lockKey: string;
-  /** Pointer and marker as last read: the script checks them atomically, so they are re-read only when stale. */
+  /** Versions as last read: the scripts check them atomically, so they are re-read only when stale. */
   private versions?: VersionState;
   private readonly keysByVersion = new Map<number, ProjectionKeys>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
     private readonly dedupTtlSeconds: number,
   ) {
-    this.pointerKey = versionPointerKey(prefix);
-    this.markerKey = `${prefix}projection:rebuilding`;
-    this.lockKey = `${prefix}projection:rebuild-lock`;
+    const control = projectionControlKeys(prefix);
+    this.pointerKey = control.pointer;
+    this.markerKey = control.rebuildMarker;
+    this.lockKey = control.rebuildLock;
     redis.defineCommand('projectorApplyEvents', { lua: APPLY_EVENTS_LUA });
-    redis.defineCommand('projectorReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
-    redis.defineCommand('projectorSwitchLive', { numberOfKeys: 2, lua: SWITCH_LIVE_LUA });
+    redis.defineCommand('projectorReadState', { numberOfKeys: 4, lua: READ_STATE_LUA });
+    redis.defineCommand('projectorSwitchLive', { numberOfKeys: 3, lua: SWITCH_LIVE_LUA });
+    redis.defineCommand('projectorWithdrawLive', { numberOfKeys: 2, lua: WITHDRAW_LIVE_LUA });
   }
 
   async readVersions(): Promise<VersionState> {
-    const [pointer, marker] = await this.redis.mget(this.pointerKey, this.markerKey);
-    this.versions = { live: pointer ? Number(pointer) : 1, rebuilding: marker ? Number(marker) : null };
-    return this.versions;
+    let believed = this.versions?.live ?? SCRATCH_VERSION;
+    for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
+      const [pointer, marker, locked, right, completedAt, applied] = await this.redis.projectorReadState(
+        this.pointerKey,
+        this.markerKey,
+        this.lockKey,
+        this.keys(believed).meta,
+        String(believed),
+      );
+      const live = pointer ? Number(pointer) : SCRATCH_VERSION;
+      if (right !== 1) {
+        believed = live;
+        continue;
+      }
+      this.versions = {
+        live,
+        available: pointer !== '' && completedAt !== '',
+        completedAt: completedAt || null,
+        appliedEvents: Number(applied),
+        rebuilding: marker ? versionOfMarker(marker) : null,
+        marker: marker || null,
+        rebuildLocked: locked === 1,
+      };
+      return this.versions;
+    }
+    throw new StaleVersionError('projection version kept moving while reading it');
   }
 
   /** One script call for the whole batch; the outcomes are the live version's, in the order of `deltas`. */
   async applyLive(deltas: ProjectionDelta[]): Promise<ApplyOutcome[]> {
     if (deltas.length === 0) return [];
     for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt += 1) {
-      const { live, rebuilding } = attempt === 0 && this.versions ? this.versions : await this.readVersions();
+      const { live, rebuilding, marker } =
+        attempt === 0 && this.versions ? this.versions : await this.readVersions();
       const targets = rebuilding === null ? [live] : [live, rebuilding];
       const results = await this.redis.projectorApplyEvents(
-        ...this.scriptArgs(deltas, live, rebuilding, targets),
+        ...this.scriptArgs(deltas, String(live), marker ?? '', targets),
       );
       if (results[0] !== STALE) {
         return deltas.map((_delta, i) => (results[i] === 1 ? 'applied' : 'duplicate'));
@@ -79,53 +124,60 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
     throw new StaleVersionError('projection version kept moving while applying events');
   }
 
-  async applyToRebuild(deltas: ProjectionDelta[], live: number, target: number): Promise<number> {
+  async applyToRebuild(deltas: ProjectionDelta[], marker: string, target: number): Promise<number> {
     if (deltas.length === 0) return 0;
-    const results = await this.redis.projectorApplyEvents(...this.scriptArgs(deltas, live, target, [target]));
+    const results = await this.redis.projectorApplyEvents(...this.scriptArgs(deltas, '*', marker, [target]));
     if (results[0] === STALE) throw new StaleVersionError(`version ${target} is no longer being rebuilt`);
     return results.reduce((applied, outcome) => applied + outcome, 0);
   }
 
-  async acquireRebuildLock(): Promise<(() => Promise<void>) | null> {
-    const token = randomUUID();
-    const taken = await this.redis.set(this.lockKey, token, 'EX', REBUILD_LOCK_TTL_SECONDS, 'NX');
-    if (!taken) return null;
-    return async () => {
-      await this.redis.projectorReleaseLock(this.lockKey, token);
-    };
+  acquireRebuildLock() {
+    return acquireLock(this.redis, this.lockKey);
   }
 
-  async resetVersion(version: number, live: number): Promise<void> {
-    if (version === live) throw new Error(`refusing to reset the live version ${live}`);
-    await this.redis.del(this.markerKey);
+  async beginRebuild(version: number, token: string, deadMarker: string | null): Promise<string> {
+    // The dead rebuild's marker goes first (only if unchanged), so no live event writes into the keys deleted next.
+    if (deadMarker !== null) await this.redis.eval(DELETE_IF_EQUAL_LUA, 1, this.markerKey, deadMarker);
     await this.deleteVersion(version);
+    const deadVersion = deadMarker === null ? version : versionOfMarker(deadMarker);
+    if (deadVersion !== version) await this.deleteVersion(deadVersion);
+    const marker = `${version}:${token}`;
+    await this.redis.set(this.markerKey, marker);
+    return marker;
   }
 
-  async markRebuilding(version: number): Promise<void> {
-    await this.redis.set(this.markerKey, String(version));
-  }
-
-  async switchLive(live: number, target: number): Promise<void> {
-    const switched = await this.redis.projectorSwitchLive(
+  async switchLive(marker: string, target: number): Promise<number> {
+    const old = await this.redis.projectorSwitchLive(
       this.pointerKey,
       this.markerKey,
-      String(live),
+      this.keys(target).meta,
+      marker,
       String(target),
+      new Date().toISOString(),
     );
-    if (switched !== 1)
-      throw new StaleVersionError(`live version is no longer ${live}; not switching to ${target}`);
+    if (old === STALE) throw new StaleVersionError(`version ${target} is no longer being rebuilt`);
+    return old;
+  }
+
+  async abortRebuild(marker: string, target: number): Promise<void> {
+    // Only our own marker: after Redis lost everything another rebuild may already own that version number.
+    const ours = await this.redis.eval(DELETE_IF_EQUAL_LUA, 1, this.markerKey, marker);
+    if (ours === 1) await this.deleteVersion(target);
+  }
+
+  async withdrawLive(version: number): Promise<void> {
+    await this.redis.projectorWithdrawLive(this.pointerKey, this.keys(version).meta, String(version));
   }
 
   /** SCAN + UNLINK in batches: never KEYS, never one huge DEL that blocks Redis. */
   async deleteVersion(version: number): Promise<number> {
-    const match = `${escapeGlob(this.prefix)}projection:\\{v${version}\\}:*`;
     let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', DELETE_BATCH);
-      cursor = next;
-      if (keys.length) deleted += await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    await scanKeys(
+      this.redis,
+      `${escapeGlob(this.keys(version).everyKeyPrefix)}*`,
+      async (keys) => (deleted += await this.redis.unlink(...keys)),
+      DELETE_BATCH,
+    );
     return deleted;
   }
 
@@ -135,7 +187,7 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
     return keys;
   }
 
-  private scriptArgs(deltas: ProjectionDelta[], live: number, rebuilding: number | null, targets: number[]) {
+  private scriptArgs(deltas: ProjectionDelta[], live: string, marker: string, targets: number[]) {
     const keys = [this.pointerKey, this.markerKey];
     for (const version of targets) {
       const k = this.keys(version);
@@ -145,12 +197,7 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
       const dedupPrefix = this.keys(version).appliedEventPrefix;
       for (const delta of deltas) keys.push(dedupPrefix + delta.eventId);
     }
-    const args: (string | number)[] = [
-      String(live),
-      rebuilding === null ? '' : String(rebuilding),
-      this.dedupTtlSeconds,
-      deltas.length,
-    ];
+    const args: (string | number)[] = [live, marker, this.dedupTtlSeconds, deltas.length];
     for (const delta of deltas) {
       args.push(
         String(delta.userId),
@@ -165,5 +212,3 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
     return [keys.length, ...keys, ...args];
   }
 }
-
-const escapeGlob = (text: string): string => text.replace(/[*?[\]\\{}]/g, (c) => `\\${c}`);

@@ -1,7 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '@store/observability';
-import { closeRedis, createRedisClient, settleConnection, type ReadinessChecks } from '@store/service-kit';
+import {
+  closeRedis,
+  createRedisClient,
+  settleConnection,
+  type ReadinessChecks,
+  type RedisClient,
+} from '@store/service-kit';
 import type { Config } from '../config';
 import { createMysqlPool } from './mysql-pool';
 import { MysqlTotalsRepository } from './mysql-totals.repository';
@@ -10,7 +15,7 @@ import { ProjectionTotalsStore } from './projection-totals.store';
 import { ProjectionStore } from './projection.store';
 
 export interface Stores {
-  redis: Redis;
+  redis: RedisClient;
   pool: Pool;
   projection: ProjectionStore;
   projectionTotals: ProjectionTotalsStore;
@@ -27,7 +32,7 @@ export interface Stores {
  * before it had connected. Hence the wait for the first connection here (bounded; never throws).
  */
 export async function openStores(config: Config, logger: Logger): Promise<Stores> {
-  const redis = createRedisClient(config.REDIS_URL, logger);
+  const redis = createRedisClient(config.REDIS_URL, logger, config.REDIS_CLUSTER_NODES);
   const pool = createMysqlPool(config);
   await settleConnection(redis);
   return {

@@ -6,9 +6,20 @@ import type { ProjectionDelta } from './projection';
 export type ApplyOutcome = 'applied' | 'duplicate';
 
 export interface VersionState {
+  /** the version live events go to: the pointer's, or the scratch version 1 before any rebuild switched it */
   live: number;
-  /** the version a rebuild is filling, if one runs */
+  /** whether readers may use the live version: a rebuild made it live and it still has its completed_at */
+  available: boolean;
+  /** the live version's completed_at (with the version, what tells one build from another) */
+  completedAt: string | null;
+  /** events applied to the live version; never goes down while the version stays the same build */
+  appliedEvents: number;
+  /** the version a rebuild is filling, if one runs (or died) */
   rebuilding: number | null;
+  /** the rebuild marker's value: `<version>:<token>` */
+  marker: string | null;
+  /** whether some rebuild holds the lock (a marker without the lock belongs to a rebuild that died) */
+  rebuildLocked: boolean;
 }
 
 export interface ProjectionWriter {
@@ -19,16 +30,31 @@ export interface ProjectionWriter {
   applyLive(deltas: ProjectionDelta[]): Promise<ApplyOutcome[]>;
 }
 
+/** The one rebuild that may run: it keeps the lock alive while it makes progress. */
+export interface RebuildLock {
+  token: string;
+  /** false once the lock is lost (expired and taken, or Redis lost it): the rebuild must stop */
+  extend(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 export interface RebuildTarget {
   readVersions(): Promise<VersionState>;
-  acquireRebuildLock(): Promise<(() => Promise<void>) | null>;
-  /** Clears the marker and every key of `version`, so a crashed rebuild leaves nothing behind. */
-  resetVersion(version: number, live: number): Promise<void>;
-  markRebuilding(version: number): Promise<void>;
-  /** Replays deltas into `target` only; fails if the pointer or the marker moved meanwhile. */
-  applyToRebuild(deltas: ProjectionDelta[], live: number, target: number): Promise<number>;
-  /** Atomically: pointer ← target, marker cleared (only if the pointer is still `live`). */
-  switchLive(live: number, target: number): Promise<void>;
+  acquireRebuildLock(): Promise<RebuildLock | null>;
+  /**
+   * Takes down `deadMarker` (left by a rebuild that died), clears every key of `version` and of the dead
+   * rebuild's version, then sets the marker (`<version>:<token>`) so live events go to `version` too; returns
+   * the marker.
+   */
+  beginRebuild(version: number, token: string, deadMarker: string | null): Promise<string>;
+  /** Replays deltas into `target` only; fails if the marker is no longer `marker`. */
+  applyToRebuild(deltas: ProjectionDelta[], marker: string, target: number): Promise<number>;
+  /** Atomically: pointer ← target, target complete, marker cleared (only while the marker is `marker`). */
+  switchLive(marker: string, target: number): Promise<number>;
+  /** Takes the marker down (only while it is `marker`) and deletes the half-built version. */
+  abortRebuild(marker: string, target: number): Promise<void>;
+  /** Readers stop using `version` (it lost data); the pointer stays until a rebuild replaces it. */
+  withdrawLive(version: number): Promise<void>;
   deleteVersion(version: number): Promise<number>;
 }
 

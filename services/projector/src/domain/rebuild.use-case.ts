@@ -1,9 +1,13 @@
 import type { Logger } from '@store/observability';
 import { apply } from './projection';
-import type { EventLog, RebuildTarget } from './ports';
+import type { EventLog, RebuildLock, RebuildTarget } from './ports';
 
 export class RebuildInProgressError extends Error {
   override name = 'RebuildInProgressError';
+}
+
+export class RebuildAbortedError extends Error {
+  override name = 'RebuildAbortedError';
 }
 
 export interface RebuildProgress {
@@ -28,6 +32,8 @@ export interface RebuildDeps {
   batchSize: number;
   /** called after each replayed batch (progress logs; tests use it to publish events mid-rebuild) */
   onProgress?: (progress: RebuildProgress) => Promise<void> | void;
+  /** stops the replay between batches (shutdown); the half-built version is cleared */
+  signal?: AbortSignal;
 }
 
 /*
@@ -37,45 +43,53 @@ export interface RebuildDeps {
  * - an event applied before the marker was published after its outbox row committed, so the replay (which
  *   starts later) sees that row;
  * - each version has its own dedup keys, so an event that arrives both live and through the replay counts once.
+ * Why a rebuild that lost its footing never corrupts the next one: the marker carries this rebuild's token and
+ * every write, the switch and the clean-up check it, so after Redis lost everything (marker and lock gone) a
+ * rebuild still running from before can no longer write anywhere another one reads.
  */
 export async function rebuildProjection(deps: RebuildDeps): Promise<RebuildResult> {
-  const release = await deps.target.acquireRebuildLock();
-  if (!release) throw new RebuildInProgressError('a rebuild is already running');
+  const lock = await deps.target.acquireRebuildLock();
+  if (!lock) throw new RebuildInProgressError('a rebuild is already running');
   try {
-    const { live } = await deps.target.readVersions();
+    const { live, marker: deadMarker } = await deps.target.readVersions();
     const next = live + 1;
-    await deps.target.resetVersion(next, live);
-    await deps.target.markRebuilding(next);
+    // We hold the lock, so a marker still up belongs to a rebuild that died: its keys go too.
+    const marker = await deps.target.beginRebuild(next, lock.token, deadMarker);
     deps.logger.info({ from: live, to: next }, 'rebuild started');
-    const { replayed, skipped } = await replayLog(deps, live, next).catch(async (error: unknown) => {
+    const { replayed, skipped } = await replayLog(deps, lock, marker, next).catch(async (error: unknown) => {
       // Abort cleanly: without the marker the consumer stops writing into the half-built version.
-      await deps.target.resetVersion(next, live).catch(() => undefined);
+      await deps.target.abortRebuild(marker, next).catch(() => undefined);
       throw error;
     });
-    await deps.target.switchLive(live, next);
-    const oldKeysDeleted = await deps.target.deleteVersion(live);
+    const fromVersion = await deps.target.switchLive(marker, next);
+    const oldKeysDeleted = await deps.target.deleteVersion(fromVersion);
     deps.logger.info(
-      { from: live, to: next, replayed, skipped: skipped.length, oldKeysDeleted },
+      { from: fromVersion, to: next, replayed, skipped: skipped.length, oldKeysDeleted },
       'rebuild done',
     );
-    return { fromVersion: live, toVersion: next, replayed, skipped, oldKeysDeleted };
+    return { fromVersion, toVersion: next, replayed, skipped, oldKeysDeleted };
   } finally {
-    await release();
+    await lock.release().catch(() => undefined); // it expires by itself
   }
 }
 
-async function replayLog(deps: RebuildDeps, live: number, target: number) {
+async function replayLog(deps: RebuildDeps, lock: RebuildLock, marker: string, target: number) {
   let after = 0;
   let replayed = 0;
   const skipped: number[] = [];
   for (;;) {
+    if (deps.signal?.aborted) throw new RebuildAbortedError('rebuild stopped (shutdown)');
     const batch = await deps.log.readAfter(after, deps.batchSize);
+    if (batch.last !== null) {
+      skipped.push(...batch.invalid);
+      if (batch.invalid.length)
+        deps.logger.warn({ sequences: batch.invalid }, 'outbox rows that are not valid events skipped');
+      await deps.target.applyToRebuild(batch.events.map(apply), marker, target);
+      replayed += batch.events.length;
+    }
+    // Progress keeps the lock; a rebuild that lost it (stuck past its TTL, or Redis lost it) must not switch.
+    if (!(await lock.extend())) throw new RebuildAbortedError('lost the rebuild lock');
     if (batch.last === null) return { replayed, skipped };
-    skipped.push(...batch.invalid);
-    if (batch.invalid.length)
-      deps.logger.warn({ sequences: batch.invalid }, 'outbox rows that are not valid events skipped');
-    await deps.target.applyToRebuild(batch.events.map(apply), live, target);
-    replayed += batch.events.length;
     after = batch.last;
     await deps.onProgress?.({ target, replayed, lastSequence: after });
   }

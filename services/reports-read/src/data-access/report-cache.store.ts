@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { reportCacheKey } from '@store/contracts';
+import { reportCacheKey, reportCacheLockKey } from '@store/contracts';
+import type { RedisClient } from '@store/service-kit';
 import type { CachedReport, ReportCache } from '../domain/report';
 import { redisFailure } from './redis-client';
 
@@ -17,12 +17,12 @@ const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 
 /**
  * Rendered answers in Redis, shared by every replica: one JSON value per entry (body + logical expiry) kept
- * physically longer than its TTL so a stale copy can be served during a recompute; `<key>:lock` is the
- * recompute lock.
+ * physically longer than its TTL so a stale copy can be served during a recompute, and its recompute lock (key
+ * names in @store/contracts). Every call touches one key, so on Redis Cluster entries spread over the slots.
  */
-export function createReportCacheStore(redis: Redis, prefix: string): ReportCache {
+export function createReportCacheStore(redis: RedisClient, prefix: string): ReportCache {
   const entryKey = (key: string) => reportCacheKey(key, prefix);
-  const lockKey = (key: string) => `${entryKey(key)}:lock`;
+  const lockKey = (key: string) => reportCacheLockKey(key, prefix);
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();

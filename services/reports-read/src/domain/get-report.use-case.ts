@@ -46,8 +46,13 @@ export interface GetReportDeps {
 
 export type GetReport = (query: ReportQuery) => Promise<ReportAnswer>;
 
-interface Outcome {
+interface Computed {
   entry: CachedReport;
+  /** set when a stand-in source answered (see SourceSnapshot.servedBy) */
+  servedBy?: SourceName;
+}
+
+interface Outcome extends Computed {
   computedHere: boolean;
 }
 
@@ -55,42 +60,30 @@ interface Outcome {
  * Serves a report through the shared cache with one recompute per expiry across all replicas:
  * in-process callers share one refresh (single-flight), replicas take a short Redis lock, and everyone
  * else serves the previous answer meanwhile. With no previous answer at all, a caller without the lock
- * polls for the holder's result (bounded) instead of adding to the stampede.
+ * polls for the holder's result (bounded), and takes the lock itself if the holder let it go without one.
  */
 export function createGetReport(deps: GetReportDeps): GetReport {
   const { source, cache, now, ttlSeconds } = deps;
   const pause = deps.pause ?? pauseFor;
   const flights = new SingleFlight<Outcome>();
 
-  const compute = ({ report, limit }: ReportQuery): Promise<CachedReport> =>
+  const compute = ({ report, limit }: ReportQuery): Promise<Computed> =>
     deps.instrumentCompute(report, source.name, async () => {
       const snapshot = await source.candidates(report, limit);
       const body = renderReport(report, rankTop(snapshot.candidates, limit));
-      return newEntry(body, snapshot.dataAsOf, now(), ttlSeconds);
+      const entry = newEntry(body, snapshot.dataAsOf, now(), ttlSeconds);
+      return snapshot.servedBy === undefined ? { entry } : { entry, servedBy: snapshot.servedBy };
     });
 
   const computeAndStore = async (key: string, query: ReportQuery): Promise<Outcome> => {
-    const entry = await compute(query);
-    await cache.write(key, entry, keepForMs(ttlSeconds));
-    return { entry, computedHere: true };
+    const computed = await compute(query);
+    // A stand-in's answer is right but not the source's: never cached, so the source answers again at once
+    // when it is back.
+    if (computed.servedBy === undefined) await cache.write(key, computed.entry, keepForMs(ttlSeconds));
+    return { ...computed, computedHere: true };
   };
 
-  const awaitOtherReplica = async (key: string): Promise<CachedReport | undefined> => {
-    for (let poll = 0; poll < MAX_WAIT_POLLS; poll++) {
-      await pause(WAIT_POLL_MS);
-      const entry = await cache.read(key);
-      if (entry) return entry;
-    }
-    return undefined;
-  };
-
-  const refresh = async (key: string, query: ReportQuery, previous?: CachedReport): Promise<Outcome> => {
-    const token = await cache.tryLock(key, LOCK_TTL_MS);
-    if (token === undefined) {
-      if (previous) return { entry: previous, computedHere: false };
-      const theirs = await awaitOtherReplica(key);
-      return theirs ? { entry: theirs, computedHere: false } : computeAndStore(key, query);
-    }
+  const computeLocked = async (key: string, query: ReportQuery, token: string): Promise<Outcome> => {
     try {
       // Another replica may have stored a fresh answer between our read and our lock: do not compute twice.
       const latest = await cache.read(key);
@@ -101,8 +94,22 @@ export function createGetReport(deps: GetReportDeps): GetReport {
     }
   };
 
-  const answer = ({ entry, computedHere }: Outcome, cacheable = true): ReportAnswer => {
+  const refresh = async (key: string, query: ReportQuery, previous?: CachedReport): Promise<Outcome> => {
+    for (let poll = 0; ; poll++) {
+      const token = await cache.tryLock(key, LOCK_TTL_MS);
+      if (token !== undefined) return computeLocked(key, query, token);
+      if (previous) return { entry: previous, computedHere: false };
+      // The holder died or is stuck (the lock outlives it by at most its TTL): compute ourselves.
+      if (poll >= MAX_WAIT_POLLS) return computeAndStore(key, query);
+      await pause(WAIT_POLL_MS);
+      const theirs = await cache.read(key);
+      if (theirs) return { entry: theirs, computedHere: false };
+    }
+  };
+
+  const answer = ({ entry, computedHere, servedBy }: Outcome, cacheOn = true): ReportAnswer => {
     const state = freshness(entry, now());
+    const cacheable = cacheOn && servedBy === undefined;
     return {
       body: entry.body,
       cache: computedHere ? 'MISS' : 'HIT',
@@ -111,12 +118,12 @@ export function createGetReport(deps: GetReportDeps): GetReport {
       ageSeconds: state.ageSeconds,
       maxAgeSeconds: cacheable ? state.maxAgeSeconds : 0,
       dataAsOf: entry.dataAsOf,
-      source: source.name,
+      source: servedBy ?? source.name,
     };
   };
 
   const serve = async (query: ReportQuery): Promise<ReportAnswer> => {
-    if (ttlSeconds === 0) return answer({ entry: await compute(query), computedHere: true }, false);
+    if (ttlSeconds === 0) return answer({ ...(await compute(query)), computedHere: true }, false);
     const key = cacheKeyOf(source.name, query.report, query.limit);
     const cached = await cache.read(key);
     if (cached && freshness(cached, now()).fresh) return answer({ entry: cached, computedHere: false });

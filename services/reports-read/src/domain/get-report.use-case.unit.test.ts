@@ -141,4 +141,32 @@ describe('get report', () => {
     expect(recomputes).toEqual(['highest-spenders']);
     expect(results).toEqual([]);
   });
+
+  test('When a stand-in source answered (the projection was missing), then the answer says so and is not cached', async () => {
+    const { getReport, cache, setSnapshot, results } = setUp();
+    setSnapshot({ candidates: [{ id: 7, name: 'Truth', score: 300 }], dataAsOf: 'now', servedBy: 'mysql' });
+    const answers = await Promise.all([getReport(query), getReport(query)]);
+    setSnapshot({ candidates: [{ id: 1, name: 'Ada', score: 100 }], dataAsOf: 'T1' });
+    const back = await getReport(query);
+
+    expect(answers.map((a) => [a.source, a.cacheable, a.maxAgeSeconds])).toEqual([
+      ['mysql', false, 0],
+      ['mysql', false, 0],
+    ]);
+    expect(JSON.parse(answers[0].body) as unknown).toEqual([{ user_id: 7, name: 'Truth', total_expense: 3 }]);
+    expect(back).toMatchObject({ source: 'projection', cache: 'MISS', cacheable: true });
+    expect([...cache.entries.values()].map((entry) => entry.dataAsOf)).toEqual(['T1']);
+    expect(results[2]).toBe('miss');
+  });
+
+  test('When the lock holder lets the lock go without storing an answer, then a waiter takes the lock and computes', async () => {
+    const cache = new MemoryCache();
+    cache.locks.add('projection:highest-spenders:10');
+    let polls = 0;
+    const pause = () => Promise.resolve(++polls === 2 && void cache.locks.clear());
+    const { getReport, recomputes } = setUp({ cache, pause });
+    expect(await getReport(query)).toMatchObject({ cache: 'MISS' });
+    expect(recomputes).toHaveLength(1);
+    expect(polls).toBe(2);
+  });
 });

@@ -1,3 +1,5 @@
+import { AppError } from '@store/service-kit/errors';
+
 /** The two reports of the read side and the ports the domain needs; adapters live in data-access. */
 export const REPORT_NAMES = ['highest-spenders', 'best-sellers'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
@@ -19,6 +21,19 @@ export interface SourceSnapshot {
   candidates: Candidate[];
   /** ISO time of the newest event the snapshot includes; null when nothing says (e.g. an empty projection). */
   dataAsOf: string | null;
+  /** Set when another source answered for this one (the projection was missing): such an answer is not cached. */
+  servedBy?: SourceName;
+}
+
+/**
+ * The projection has no complete version (never built, lost by Redis, or being rebuilt): answering from it
+ * could give partial or zero totals, so it answers nothing; MySQL answers instead, or 503 UNAVAILABLE.
+ */
+export class ProjectionUnavailableError extends AppError {
+  constructor() {
+    super('UNAVAILABLE', 'the report projection is being rebuilt; try again shortly');
+    this.name = 'ProjectionUnavailableError';
+  }
 }
 
 /** Where the aggregates are read: the projector's Redis sorted sets or MySQL GROUP BY queries. */

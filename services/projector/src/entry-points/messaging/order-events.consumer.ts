@@ -32,7 +32,12 @@ export async function startOrderEventsConsumer(
   connection: AmqpConnection,
   config: Pick<
     Config,
-    'EVENTS_EXCHANGE' | 'PROJECTOR_QUEUE' | 'DEAD_LETTER_QUEUE' | 'PREFETCH' | 'RETRY_MAX_DELAY_MS'
+    | 'EVENTS_EXCHANGE'
+    | 'PROJECTOR_QUEUE'
+    | 'DEAD_LETTER_QUEUE'
+    | 'PROJECTOR_DELIVERY_LIMIT'
+    | 'PREFETCH'
+    | 'RETRY_MAX_DELAY_MS'
   >,
   writer: ProjectionWriter,
   deps: OrderEventsConsumerDeps,
@@ -45,6 +50,7 @@ export async function startOrderEventsConsumer(
       exchange: config.EVENTS_EXCHANGE,
       projectorQueue: config.PROJECTOR_QUEUE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,
+      deliveryLimit: config.PROJECTOR_DELIVERY_LIMIT,
     }),
   );
   const consumer = await startConsumer<StoreEvent>(connection, {
