@@ -43,6 +43,15 @@ export class NotConnectedError extends Error {
   override readonly name = 'NotConnectedError';
 }
 
+/**
+ * Thrown by a connect hook for a broker state that reconnecting will not change (e.g. a queue declared with other
+ * arguments). waitUntilConnected rejects with it at once, so a starting service fails with the reason instead of a
+ * timeout; the loop still retries in the background, so a running process heals once someone fixed the broker.
+ */
+export class SetupError extends Error {
+  override readonly name: string = 'SetupError';
+}
+
 const CLOSE_TIMEOUT_MS = 2_000;
 
 export class AmqpConnection {
@@ -171,6 +180,7 @@ export class AmqpConnection {
       if (!this.closing) {
         this.logger.warn({ err: error, attempt }, 'could not connect to RabbitMQ');
         this.events.emit('error', { error });
+        if (error instanceof SetupError) for (const waiter of [...this.readyWaiters]) waiter.reject(error);
       }
       if (model) await closeQuietly(model);
       return false;

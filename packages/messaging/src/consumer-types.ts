@@ -60,6 +60,9 @@ export interface ConsumerEvents {
   /** One per message of the failed batch. */
   retry: MessageInfo & { attempt: number; delayMs: number; error: unknown };
   error: Partial<MessageInfo> & { stage: 'subscribe' | 'ack' | 'dead-letter'; error: unknown };
+  /** stop() cancelled the subscription: no new deliveries (a quorum queue still counts the consumer until its
+   * unacked messages are settled, so the broker's consumer count cannot tell). */
+  cancelled: { consumerTag: string };
 }
 
 export function messageInfo(raw: ConsumeMessage): MessageInfo {

@@ -123,7 +123,13 @@ export class Consumer<T> {
     clearTimeout(this.resubscribeTimer);
     await this.subscribing.catch(() => undefined);
     const session = this.session;
-    if (session && !session.closed) await session.channel.cancel(session.consumerTag).catch(() => undefined);
+    if (session && !session.closed) {
+      const cancelled = await session.channel.cancel(session.consumerTag).then(
+        () => true,
+        () => false,
+      );
+      if (cancelled) this.events.emit('cancelled', { consumerTag: session.consumerTag });
+    }
     this.sleeper.wakeAll();
     if (!(await settleWithin(this.inFlight, timeoutMs))) {
       this.logger.warn({ inFlight: this.inFlight.size }, 'stop timed out with handlers still running');

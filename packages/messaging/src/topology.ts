@@ -1,4 +1,5 @@
 import type { Channel, ChannelModel } from 'amqplib';
+import { SetupError } from './amqp-connection';
 import {
   DEAD_LETTER_EXCHANGE,
   DEAD_LETTER_QUEUE,
@@ -7,9 +8,20 @@ import {
   ROUTING_KEYS,
 } from '@store/contracts';
 
+/**
+ * How many times the projector's queue delivers one message before dead-lettering it (reason `delivery_limit`).
+ * The consumer retries transient failures in process without returning the message, so only a consumer that dies
+ * holding it (kill -9, OOM, a lost channel) counts: 20 such deaths for ONE message means that message is what kills
+ * the consumer, and parking it beats a crash loop. Crashes that are not its fault each cost one (a kill -9 of the
+ * projector returns its whole prefetch window), hence room for many.
+ */
+export const DEFAULT_DELIVERY_LIMIT = 20;
+
 export interface TopologyOptions {
   projectorQueue?: string;
   deadLetterQueue?: string;
+  /** x-delivery-limit of the projector's queue (default DEFAULT_DELIVERY_LIMIT); every declarer must agree. */
+  deliveryLimit?: number;
   /** Overridable so tests can own a whole topology; services keep the contract's names. */
   exchange?: string;
   deadLetterExchange?: string;
@@ -22,6 +34,7 @@ export interface Topology {
   deadLetterQueue: string;
   /** The routing key dead letters of projectorQueue carry on the DLX (see deadLetterRoutingKey). */
   deadLetterRoutingKey: string;
+  deliveryLimit: number;
 }
 
 /**
@@ -29,6 +42,48 @@ export interface Topology {
  * dead-letter queue receives only its own poison messages, and a reader of the DLQ knows where one came from.
  */
 export const deadLetterRoutingKey = (queue: string): string => queue;
+
+/**
+ * The projector's queue is a quorum queue: replicated by Raft when RabbitMQ is a cluster, and the only kind with a
+ * delivery limit. Dead letters (delivery limit, or a nack without requeue) go to the DLX at-least-once: the queue
+ * keeps each one until the dead-letter queue confirmed it, which needs overflow reject-publish (RabbitMQ ≥ 3.10).
+ * There is no max length, so reject-publish never refuses a publish.
+ */
+export const projectorQueueArguments = (topology: Topology): Record<string, unknown> => ({
+  'x-queue-type': 'quorum',
+  'x-delivery-limit': topology.deliveryLimit,
+  'x-dead-letter-exchange': topology.deadLetterExchange,
+  'x-dead-letter-routing-key': topology.deadLetterRoutingKey,
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+});
+
+/** The queue exists with other arguments; RabbitMQ changes neither a queue's type nor its arguments in place. */
+export class QueueMismatchError extends SetupError {
+  override readonly name = 'QueueMismatchError';
+}
+
+const MIGRATION_HINT =
+  'A queue cannot change type or arguments in place: delete it once it is drained and let the services ' +
+  'declare it again, or give PROJECTOR_QUEUE a new name (docs/scaling.md, "Migrating the projector queue")';
+
+/** Arguments every declaration of the projector's queue has carried since it became a quorum queue. */
+const QUORUM_ONLY_ARGUMENTS = ['x-queue-type', 'x-delivery-limit', 'x-dead-letter-strategy', 'x-overflow'];
+
+/** RabbitMQ's PRECONDITION_FAILED on a declaration, turned into what to do about it. */
+function explainMismatch(error: unknown, queue: string, deliveryLimit: number): unknown {
+  const text = error instanceof Error ? error.message : String(error);
+  const inequivalent = /inequivalent arg '([^']+)'[^:]*:\s*(.*?)"?$/.exec(text);
+  if (!inequivalent || (error as { code?: unknown }).code !== 406) return error;
+  const [, argument = '', detail = ''] = inequivalent;
+  const predatesQuorum = QUORUM_ONLY_ARGUMENTS.includes(argument) && detail.endsWith('current is none');
+  const what = predatesQuorum
+    ? `queue '${queue}' exists as a classic queue (declared before it became a quorum queue)`
+    : argument === 'x-delivery-limit'
+      ? `queue '${queue}' has another delivery limit (${detail}): give every service the same PROJECTOR_DELIVERY_LIMIT (${deliveryLimit} here)`
+      : `queue '${queue}' exists with another '${argument}' (${detail})`;
+  return new QueueMismatchError(`${what}. ${MIGRATION_HINT}`, { cause: error });
+}
 
 /**
  * Declares the whole event topology. The relay (publisher) and the projector (consumer) both call it, and
@@ -42,27 +97,29 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
     projectorQueue: options.projectorQueue ?? PROJECTOR_QUEUE,
     deadLetterQueue: options.deadLetterQueue ?? DEAD_LETTER_QUEUE,
     deadLetterRoutingKey: deadLetterRoutingKey(options.projectorQueue ?? PROJECTOR_QUEUE),
+    deliveryLimit: options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
   };
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
 
-  await channel.assertQueue(topology.projectorQueue, {
-    durable: true,
-    arguments: {
-      'x-dead-letter-exchange': topology.deadLetterExchange,
-      'x-dead-letter-routing-key': topology.deadLetterRoutingKey,
-    },
-  });
-  for (const routingKey of Object.values(ROUTING_KEYS)) {
-    await channel.bindQueue(topology.projectorQueue, topology.exchange, routingKey);
-  }
-
+  // The dead-letter side first: at-least-once dead-lettering of the projector's queue needs somewhere to route.
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
   await channel.bindQueue(
     topology.deadLetterQueue,
     topology.deadLetterExchange,
     topology.deadLetterRoutingKey,
   );
+  try {
+    await channel.assertQueue(topology.projectorQueue, {
+      durable: true,
+      arguments: projectorQueueArguments(topology),
+    });
+  } catch (error) {
+    throw explainMismatch(error, topology.projectorQueue, topology.deliveryLimit);
+  }
+  for (const routingKey of Object.values(ROUTING_KEYS)) {
+    await channel.bindQueue(topology.projectorQueue, topology.exchange, routingKey);
+  }
   return topology;
 }
 

@@ -1,7 +1,7 @@
 import type { Message } from 'amqplib';
 import { type StoreEvent } from '@store/contracts';
 import { AmqpConnection, NotConnectedError, type MessageHandler } from '../src';
-import { orderCreated, publishEvent } from './fixtures';
+import { orderCreated, ownTopology, publishEvent } from './fixtures';
 import { AMQP_URL, destroySocket, gate, testLogger } from './helpers';
 import { useConsumerBed } from './consumer-bed';
 
@@ -73,6 +73,46 @@ describe('consumer recovery', () => {
       [inFlight.event_id, true],
       [after.event_id, false],
     ]);
+  });
+
+  test('When a message kills its consumer more often than the delivery limit, then the queue dead-letters it and the next message goes through', async () => {
+    // Arrange: a queue that delivers a message at most 3 times (limit 2), and a message that "crashes" the
+    // consumer every time: its handler never returns and the consumer's channel dies under it.
+    bed.topology = await ownTopology(bed.admin, { deliveryLimit: 2 });
+    const killer = orderCreated();
+    const hold = gate();
+    const deliveries: Array<number | undefined> = [];
+    let delivered = gate();
+    const running = await consume(async (message, raw) => {
+      if (message.event_id !== killer.event_id) return;
+      deliveries.push(raw.properties.headers?.['x-delivery-count'] as number | undefined);
+      delivered.open();
+      await hold.promise;
+    });
+    await publishEvent(bed.publisher, bed.topology, killer);
+
+    // Act: three deliveries, three deaths (an ack of an unknown tag makes RabbitMQ close the channel)
+    for (let death = 0; death < 3; death++) {
+      await delivered.promise; // on the channel consuming now
+      delivered = gate();
+      running.channel!.ack({ fields: { deliveryTag: 999_999 } } as Message);
+    }
+
+    // Assert: the broker dead-lettered it to this queue's dead-letter queue, saying why
+    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.deadLetterQueue)) === 1);
+    const dead = await bed.admin.channel.get(bed.topology.deadLetterQueue, { noAck: true });
+    expect(dead && dead.properties.messageId).toBe(killer.event_id);
+    expect(dead && dead.properties.headers?.['x-death']?.[0]).toMatchObject({
+      reason: 'delivery_limit',
+      queue: bed.topology.projectorQueue,
+    });
+    expect(deliveries).toEqual([undefined, 1, 2]); // the quorum queue counts the returns
+    const next = orderCreated();
+    const acked = running.waitFor('ack', (info) => info.messageId === next.event_id);
+    await publishEvent(bed.publisher, bed.topology, next);
+    await acked;
+    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    hold.open(); // the three dead attempts end on their closed channels: no ack, no error
   });
 });
 

@@ -212,14 +212,17 @@ describe('startConsumer', () => {
     await publishEvent(publisher, topology, orderCreated());
     await started.promise;
 
+    const cancelled = running.waitFor('cancelled');
     const stopping = running.stop().then(() => steps.push('stopped'));
-    await admin.until(async () => (await admin.consumerCount(topology.projectorQueue)) === 0);
+    await cancelled;
+    await publishEvent(publisher, topology, orderCreated()); // after the cancel: it must stay in the queue
+    await admin.until(async () => (await admin.messageCount(topology.projectorQueue)) === 1);
     expect(steps).toEqual([]);
     release.open();
     await stopping;
 
     expect(steps).toEqual(['handler finished', 'acked', 'stopped']);
     expect(running.isConsuming()).toBe(false);
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+    expect(await admin.messageCount(topology.projectorQueue)).toBe(1); // the first acked, the second never taken
   });
 });

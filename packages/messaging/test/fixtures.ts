@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROUTING_KEYS, type OrderCreated, type StoreEvent } from '@store/contracts';
-import { declareTopology, type ConfirmPublisher, type Topology } from '../src';
+import { declareTopology, type ConfirmPublisher, type Topology, type TopologyOptions } from '../src';
 import { BrokerAdmin, uniqueName } from './helpers';
 
 let sequence = 0;
@@ -24,12 +24,16 @@ export function orderCreated(): OrderCreated {
 }
 
 /** A whole topology owned by one test: unique exchanges and queues, deleted by admin.close(). */
-export async function ownTopology(admin: BrokerAdmin): Promise<Topology> {
+export async function ownTopology(
+  admin: BrokerAdmin,
+  options: Pick<TopologyOptions, 'deliveryLimit'> = {},
+): Promise<Topology> {
   const topology = await declareTopology(admin.channel, {
     exchange: uniqueName('events'),
     deadLetterExchange: uniqueName('events.dlx'),
     projectorQueue: uniqueName('projector'),
     deadLetterQueue: uniqueName('projector.dead-letter'),
+    ...options,
   });
   admin.own({
     queues: [topology.projectorQueue, topology.deadLetterQueue],

@@ -1,7 +1,15 @@
 import type { Channel } from 'amqplib';
 import { DEAD_LETTER_REASON_HEADER, ROUTING_KEYS } from '@store/contracts';
-import { AmqpConnection, declareTopology, topologyHook, type Topology } from '../src';
-import { BrokerAdmin, connectedManager, destroySocket, uniqueName } from './helpers';
+import {
+  AmqpConnection,
+  DEFAULT_DELIVERY_LIMIT,
+  QueueMismatchError,
+  declareTopology,
+  projectorQueueArguments,
+  topologyHook,
+  type Topology,
+} from '../src';
+import { AMQP_URL, BrokerAdmin, connectedManager, destroySocket, testLogger, uniqueName } from './helpers';
 
 describe('declareTopology', () => {
   let admin: BrokerAdmin;
@@ -34,7 +42,36 @@ describe('declareTopology', () => {
   });
 
   test('When both sides declare it, then the second declaration is accepted (identical arguments)', () => {
-    expect(topology).toEqual({ ...names, deadLetterRoutingKey: names.projectorQueue });
+    expect(topology).toEqual({
+      ...names,
+      deadLetterRoutingKey: names.projectorQueue,
+      deliveryLimit: DEFAULT_DELIVERY_LIMIT,
+    });
+  });
+
+  test('When the projector queue is declared, then it is a quorum queue with the delivery limit (RabbitMQ refuses anything else)', async () => {
+    // The broker compares a declaration with the queue it has: these two are refused for what they change.
+    const declareAgain = async (arguments_: Record<string, unknown>) => {
+      const probe = await connection.channelModel!.createChannel();
+      probe.on('error', () => undefined);
+      try {
+        await probe.assertQueue(names.projectorQueue, { durable: true, arguments: arguments_ });
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+
+    const declared = projectorQueueArguments(topology);
+    const same = await declareAgain(declared);
+    const asClassic = await declareAgain({ ...declared, 'x-queue-type': 'classic' });
+    const withOtherLimit = await declareAgain({ ...declared, 'x-delivery-limit': 1 });
+
+    expect(same).toBe('accepted');
+    expect(asClassic).toMatch(/inequivalent arg 'x-queue-type'.*current is 'quorum'/);
+    expect(withOtherLimit).toMatch(
+      new RegExp(`inequivalent arg 'x-delivery-limit'.*current is '${DEFAULT_DELIVERY_LIMIT}'`),
+    );
   });
 
   test('When events are published with each routing key, then the projector queue receives them', async () => {
@@ -65,6 +102,43 @@ describe('declareTopology', () => {
     expect(dead && dead.fields.routingKey).toBe(names.projectorQueue);
     expect(dead && dead.properties.headers?.['x-death']?.[0]?.queue).toBe(names.projectorQueue);
     expect(dead && dead.properties.headers?.[DEAD_LETTER_REASON_HEADER]).toBeUndefined(); // the broker cannot add it
+  });
+
+  test('When the projector queue already exists as a classic queue, then the declaration fails saying what to do, and a starting service fails at once with it', async () => {
+    const classic = uniqueName('projector.classic');
+    admin.own({ queues: [classic] });
+    await admin.channel.assertQueue(classic, {
+      durable: true, // as declareTopology declared it before quorum queues
+      arguments: { 'x-dead-letter-exchange': names.deadLetterExchange, 'x-dead-letter-routing-key': classic },
+    });
+    const probe = await connection.channelModel!.createChannel();
+    probe.on('error', () => undefined);
+
+    const declared = declareTopology(probe, { ...names, projectorQueue: classic });
+
+    await expect(declared).rejects.toThrow(QueueMismatchError);
+    await expect(declared).rejects.toThrow(
+      new RegExp(`queue '${classic.replace(/\./g, '\\.')}' exists as a classic queue.*PROJECTOR_QUEUE`),
+    );
+    // A service's start waits for its topology hook: it gets the reason, not a timeout.
+    const starting = new AmqpConnection({ url: AMQP_URL, logger: testLogger(), name: 'mismatch-test' });
+    await starting.onConnected(topologyHook({ ...names, projectorQueue: classic }));
+    starting.start();
+    try {
+      await expect(starting.waitUntilConnected(20_000)).rejects.toThrow(QueueMismatchError);
+    } finally {
+      await starting.close();
+    }
+  });
+
+  test('When a service declares the queue with another delivery limit, then it fails naming PROJECTOR_DELIVERY_LIMIT', async () => {
+    const probe = await connection.channelModel!.createChannel();
+    probe.on('error', () => undefined);
+
+    const declared = declareTopology(probe, { ...names, deliveryLimit: DEFAULT_DELIVERY_LIMIT + 1 });
+
+    await expect(declared).rejects.toThrow(QueueMismatchError);
+    await expect(declared).rejects.toThrow(/another delivery limit.*same PROJECTOR_DELIVERY_LIMIT/);
   });
 
   test('When the connection is re-established, then the topology hook declares it again and the manager is ready', async () => {

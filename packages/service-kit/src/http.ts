@@ -15,6 +15,7 @@ import { accessLog } from './access-log';
 import { AppError } from './errors';
 import { describeIssues } from './validation';
 import { healthRouter, type ReadinessChecks } from './health';
+import { securityHeaders } from './security-headers';
 
 export const MAX_JSON_BODY = '64kb';
 
@@ -26,15 +27,16 @@ export interface HttpAppOptions {
 }
 
 /**
- * An Express app with everything the contract asks of every service: request id and traceparent on every
- * response, an access log line per request, RED metrics, /metrics, health routes, JSON bodies only (415),
- * 64 KiB at most (413).
+ * An Express app with everything the contract asks of every service: request id, traceparent and the security
+ * headers on every response (no X-Powered-By), an access log line per request, RED metrics, /metrics, health
+ * routes, JSON bodies only (415), 64 KiB at most (413).
  * The service mounts its routes, then calls `finishHttpApp` for the 404 and error handlers.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders);
   app.use(identify(options.service));
   app.use(accessLog(options.logger));
   app.use(httpMetricsMiddleware(options.metrics));

@@ -7,3 +7,4 @@ export * from './validation';
 export * from './mysql-pool';
 export * from './redis-client';
 export * from './run-service';
+export * from './security-headers';

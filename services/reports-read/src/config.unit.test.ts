@@ -23,14 +23,15 @@ describe("reports-read's MySQL connection", () => {
       REPORTS_MYSQL_HOST: 'replica.db',
       REPORTS_MYSQL_PORT: '3307',
       REPORTS_MYSQL_USER: 'reports',
-      REPORTS_MYSQL_PASSWORD: '',
+      REPORTS_MYSQL_PASSWORD: 'read-only',
+      REPORTS_MYSQL_DATABASE: '', // empty is unset (compose passes ${VAR:-} so)
     });
 
     expect(readerMysqlSettings(config, 'REPORTS_')).toEqual({
       host: 'replica.db',
       port: 3307,
       user: 'reports',
-      password: '', // set, even empty: it is not the primary's
+      password: 'read-only',
       database: 'store_manager',
       poolMax: 10,
     });
@@ -39,7 +40,7 @@ describe("reports-read's MySQL connection", () => {
   test.each([
     ['REPORTS_MYSQL_PORT', 'replica'],
     ['REPORTS_MYSQL_PORT', '70000'],
-    ['REPORTS_MYSQL_HOST', ''],
+    ['REPORTS_MYSQL_PORT', '0'],
   ])('When %s is %p, then the configuration is refused and names it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(name));
   });
