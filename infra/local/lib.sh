@@ -7,6 +7,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_DIR="${STACK_DIR:-$REPO_ROOT/.run}"
 LOG_DIR="$STACK_DIR/logs"
 PID_DIR="$STACK_DIR/pids"
+SUPERVISOR_DIR="$STACK_DIR/supervisor" # supervise.sh: its own pid, state and restart requests per service
 
 STACK_HOST=127.0.0.1
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
@@ -57,13 +58,55 @@ service_instances() {
 }
 
 # A killed process whose parent is gone may stay a zombie (when pid 1 does not reap it): that counts as dead.
+# The state is read after the ")" ending the command name; a process reaped meanwhile has no stat: dead too.
 pid_alive() {
-  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]
+  local stat
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat="${stat##*) }"
+  [ -n "$stat" ] && [ "${stat%% *}" != Z ]
 }
 # A pid file can outlive its process (reboot, kill -9 of the stack) and the pid be reused: only signal a pid whose
-# command line is one of the programs the stack starts.
-pid_ours() { pid_alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -Eq '(^|/)(node|nginx|prometheus)( |:|$)'; }
+# command line is one of the programs the stack starts (a supervisor is bash running supervise.sh).
+pid_ours() {
+  pid_alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null |
+    grep -Eq '(^|/)(node|nginx|prometheus)( |:|$)|/supervise\.sh '
+}
 read_pid() { if [ -f "$PID_DIR/$1.pid" ]; then cat "$PID_DIR/$1.pid"; fi; }
+# A supervised process (supervise.sh): its supervisor's pid, and one value of its state file (restarts, last_exit,
+# last_exit_at, pid).
+supervisor_pid() { if [ -f "$SUPERVISOR_DIR/$1.pid" ]; then cat "$SUPERVISOR_DIR/$1.pid"; fi; }
+supervisor_state() { if [ -f "$SUPERVISOR_DIR/$1.state" ]; then sed -n "s/^$2=//p" "$SUPERVISOR_DIR/$1.state"; fi; }
+
+# Builds (unless STACK_BUILD=no), checks the programs are there and migrates the stack's database. Used by
+# start.sh and by restart.sh (a rolling restart starts the processes from the new dist/).
+build_and_migrate() {
+  (
+    cd "$REPO_ROOT" || exit 1
+    if [ "${STACK_BUILD:-yes}" = yes ]; then
+      log "building (npx tsc -b)"
+      npx tsc -b || die "build failed (npx tsc -b); fix it or run with STACK_BUILD=no to use the existing dist/"
+    fi
+    for program in services/{orders-write,reports-read,projector}/dist/src/main.js tools/traces/dist/src/sink.js; do
+      [ -f "$program" ] || die "$program is missing: build first"
+    done
+    log "migrating database ${MYSQL_DATABASE:-store_manager}"
+    mkdir -p "$LOG_DIR"
+    node services/orders-write/dist/src/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
+      {
+        tail -n 20 "$LOG_DIR/migrate.log" >&2
+        die "migration failed (log: $LOG_DIR/migrate.log)"
+      }
+  )
+}
+
+# Wall-clock milliseconds, and a duration in ms as "0.5s" / "2s" for logs.
+now_ms() {
+  local t="${EPOCHREALTIME//[!0-9]/}"
+  echo $((t / 1000))
+}
+seconds() {
+  if (($1 % 1000)); then printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); else printf '%ds' $(($1 / 1000)); fi
+}
 
 # http_status URL -> prints the status code (000 when nothing answers). Bounded by curl's own timeouts.
 http_status() { curl -s -o /dev/null -w '%{http_code}' --connect-timeout 1 --max-time 3 "$1" || true; }

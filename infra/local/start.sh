@@ -3,15 +3,17 @@
 # nginx and prometheus when missing, builds, migrates, then starts the trace sink (unless OTEL_SDK_DISABLED=true),
 # orders-write ×N, reports-read ×N, the projector, nginx (gateway) and Prometheus, each from <STACK_DIR> with its
 # pid in pids/ and its output in logs/ (traces in logs/traces/, read by `npm run traces`).
-# Waits (bounded) for every service's /health/ready; on any failure it prints the log tail and stops what it
-# started. MariaDB/Redis/RabbitMQ are shared machine services: stop.sh never stops them.
+# The trace sink and the services run under supervise.sh (one supervisor each, restart with back-off when they
+# die, as compose's restart: unless-stopped); nginx and Prometheus do not.
+# Waits (bounded) for every service's /health/ready; a service that exits before it is ready fails the start. On
+# any failure it prints the log tail and stops what it started. MariaDB/Redis/RabbitMQ are shared machine
+# services: stop.sh never stops them.
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 READY_TIMEOUT_SECONDS="${READY_TIMEOUT_SECONDS:-90}"
-STACK_BUILD="${STACK_BUILD:-yes}"
 STACK_PROMETHEUS="${STACK_PROMETHEUS:-yes}"
 
 # Idempotent: a whole stack already running from STACK_DIR is left as it is; a partial one must be stopped first.
@@ -27,7 +29,7 @@ if [ "$alive" -eq "$total" ]; then
 elif [ "$alive" -gt 0 ]; then
   die "$alive of $total processes of $STACK_DIR still run: npm stop (same STACK_DIR) before npm start"
 fi
-mkdir -p "$LOG_DIR" "$PID_DIR"
+mkdir -p "$LOG_DIR" "$PID_DIR" "$SUPERVISOR_DIR"
 
 started=no
 on_exit() {
@@ -54,19 +56,8 @@ fi
 if [ "${STACK_RESET_DATA:-no}" = yes ]; then bash infra/local/reset-data.sh; fi
 
 # --- build and migrate ----------------------------------------------------------------------------------------
-if [ "$STACK_BUILD" = yes ]; then
-  log "building (npx tsc -b)"
-  npx tsc -b || die "build failed (npx tsc -b); fix it or run with STACK_BUILD=no to use the existing dist/"
-fi
-for program in services/{orders-write,reports-read,projector}/dist/src/main.js tools/traces/dist/src/sink.js; do
-  [ -f "$program" ] || die "$program is missing: build first"
-done
-log "migrating database ${MYSQL_DATABASE:-store_manager}"
-node services/orders-write/dist/src/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
-  {
-    tail -n 20 "$LOG_DIR/migrate.log" >&2
-    die "migration failed (log: $LOG_DIR/migrate.log)"
-  }
+build_and_migrate
+eval "$(bash infra/local/ensure-users.sh)" # each service's own MySQL and RabbitMQ account (needs the tables)
 
 fail_with_log() { # name reason
   log "$1 $2; last lines of $LOG_DIR/$1.log:"
@@ -75,15 +66,27 @@ fail_with_log() { # name reason
 }
 started=yes
 
+# Starts NAME under its supervisor (supervise.sh), which writes pids/NAME.pid once the process runs.
+start_supervised() { # name command...
+  local name="$1"
+  shift
+  rm -f "$PID_DIR/$name.pid" "$SUPERVISOR_DIR/$name".{state,restart}
+  nohup bash infra/local/supervise.sh "$name" -- "$@" </dev/null >>"$LOG_DIR/supervisor.log" 2>&1 &
+  echo $! >"$SUPERVISOR_DIR/$name.pid" # nohup execs bash: the same pid, written here so no check ever misses it
+}
+# Still starting well: its supervisor runs and has seen no exit (a crash at start is not waited out in back-off).
+starting_well() { # name
+  pid_alive "$(supervisor_pid "$1")" && [ -z "$(supervisor_state "$1" last_exit)" ]
+}
+
 # --- trace sink: started first, so that no service's first spans are lost ------------------------------------
 if tracing_enabled; then
   log "starting trace-sink on $STACK_HOST:$TRACE_SINK_PORT (traces in $TRACE_DIR)"
-  NODE_ENV=production TRACE_SINK_HOST="$STACK_HOST" TRACE_SINK_PORT="$TRACE_SINK_PORT" TRACE_SINK_DIR="$TRACE_DIR" \
-    nohup node tools/traces/dist/src/sink.js </dev/null >>"$LOG_DIR/trace-sink.log" 2>&1 &
-  echo $! >"$PID_DIR/trace-sink.pid"
+  start_supervised trace-sink env NODE_ENV=production TRACE_SINK_HOST="$STACK_HOST" \
+    TRACE_SINK_PORT="$TRACE_SINK_PORT" TRACE_SINK_DIR="$TRACE_DIR" node tools/traces/dist/src/sink.js
   for _ in $(seq 1 50); do
     [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] && break
-    pid_alive "$(read_pid trace-sink)" || fail_with_log trace-sink "exited during start"
+    starting_well trace-sink || fail_with_log trace-sink "exited during start"
     sleep 0.2
   done
   [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] ||
@@ -98,10 +101,8 @@ while read -r name port; do
   service="${name%-*}"
   mapfile -t otel < <(otel_env "$service" "$name")
   log "starting $name on $STACK_HOST:$port"
-  env "${otel[@]}" NODE_ENV=production HOST="$STACK_HOST" PORT="$port" MIGRATE_ON_START=false \
-    nohup node --require @store/observability/register "services/$service/dist/src/main.js" \
-    </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
-  echo $! >"$PID_DIR/$name.pid"
+  start_supervised "$name" env "${otel[@]}" NODE_ENV=production HOST="$STACK_HOST" PORT="$port" \
+    MIGRATE_ON_START=false node --require @store/observability/register "services/$service/dist/src/main.js"
 done < <(service_instances)
 
 deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
@@ -109,7 +110,7 @@ waiting="$(service_instances)"
 while [ -n "$waiting" ]; do
   still=""
   while read -r name port; do
-    pid_alive "$(read_pid "$name")" || fail_with_log "$name" "exited during start"
+    starting_well "$name" || fail_with_log "$name" "exited during start"
     if [ "$(http_status "http://$STACK_HOST:$port/health/ready")" != 200 ]; then still+="$name $port"$'\n'; fi
   done <<<"$waiting"
   waiting="${still%$'\n'}"

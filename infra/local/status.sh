@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# `npm run status`: every process of the local stack with its pid, whether it is alive and whether it is ready.
-# With --urls (used by start.sh) it prints the table of URLs too.
+# `npm run status`: every process of the local stack with its pid, whether it is alive and whether it is ready;
+# for a supervised one (supervise.sh) also whether its supervisor runs, how often it restarted the process and how
+# the process last exited (e.g. "signal KILL 12:00:01"). With --urls (used by start.sh) it prints the table of
+# URLs too.
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-row() { printf '%-16s %-8s %-6s %-6s %s\n' "$@"; }
+row() { printf '%-16s %-8s %-6s %-6s %-11s %-9s %-22s %s\n' "$@"; }
 check() { # name url
-  local pid alive=no ready=no
+  local pid alive=no ready=no supervisor=- restarts=- last_exit=-
   pid="$(read_pid "$1")"
   pid_alive "$pid" && alive=yes
   [ "$alive" = yes ] && [ "$(http_status "$2")" = 200 ] && ready=yes
-  row "$1" "${pid:--}" "$alive" "$ready" "$2"
+  if [ -f "$SUPERVISOR_DIR/$1.pid" ]; then
+    supervisor=dead
+    pid_alive "$(supervisor_pid "$1")" && supervisor=running
+    restarts="$(supervisor_state "$1" restarts)"
+    last_exit="$(supervisor_state "$1" last_exit)"
+    [ -z "$last_exit" ] || last_exit="$last_exit $(supervisor_state "$1" last_exit_at | cut -dT -f2)"
+  fi
+  row "$1" "${pid:--}" "$alive" "$ready" "$supervisor" "${restarts:-0}" "${last_exit:--}" "$2"
 }
 
-echo "stack in $STACK_DIR (logs: $LOG_DIR)"
-row process pid alive ready "checked at"
+echo "stack in $STACK_DIR (logs: $LOG_DIR; restarts: $LOG_DIR/supervisor.log)"
+row process pid alive ready supervisor restarts "last exit" "checked at"
 while read -r name port; do
   check "$name" "http://$STACK_HOST:$port/health/ready"
 done < <(service_instances)
