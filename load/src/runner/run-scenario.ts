@@ -9,7 +9,7 @@ import { showProgress, type ProgressOptions } from './progress';
 import { Recorder } from './recorder';
 import { runSetup, runTag } from './setup';
 import { Stopper } from './stopper';
-import { prepareTasks } from './tasks';
+import { prepareTasks, type AnswerListener } from './tasks';
 
 export interface RunOptions {
   /** The system under test, e.g. http://127.0.0.1:8080 (every task's path is relative to it). */
@@ -19,6 +19,8 @@ export interface RunOptions {
   progress?: false | Partial<Pick<ProgressOptions, 'stream' | 'everyMs' | 'label'>>;
   /** A request with no answer after this long is a transport error (default 30 s). */
   requestTimeoutMs?: number;
+  /** Told every request task's answer as it comes (the chaos drills record the orders clients saw created). */
+  onAnswer?: AnswerListener;
 }
 
 export interface ScenarioResult {
@@ -62,7 +64,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const taskNames = scenario.tasks.map((task) => task.name);
   const recorder = new Recorder(taskNames);
   const stopper = new Stopper();
-  const tasks = prepareTasks(scenario.tasks, { pool, recorder, created, random, probes });
+  const tasks = prepareTasks(scenario.tasks, {
+    pool,
+    recorder,
+    created,
+    random,
+    probes,
+    ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
+  });
   const startedAt = new Date();
   const started = performance.now();
   const stopProgress =

@@ -91,6 +91,50 @@ describe('runScenario', () => {
       expect(tasks[name]!.requests).toBeGreaterThan(0);
   });
 
+  test('When onAnswer is given, then it is told every answer with its body, and every transport error, once', async () => {
+    let next = 0;
+    server = await startTestServer((req, res) => {
+      if (req.url === '/hangs-up') req.socket.destroy();
+      else answer(res, 201, JSON.stringify({ order_id: ++next }));
+    });
+    const order = {
+      name: 'order',
+      weight: 1,
+      method: 'POST',
+      path: '/orders',
+      expect: { status: 201, body: { field: 'order_id' } },
+    };
+    const scenario = closedScenario([order, getTask('hangs-up', '/hangs-up')], {
+      users: [2],
+      stepSeconds: 0.5,
+    });
+    const seen: { task: string; orderId?: number; error?: string }[] = [];
+
+    const { tasks } = (
+      await runScenario(scenario, {
+        baseUrl: server.url,
+        ...quiet,
+        onAnswer: (task, outcome) =>
+          seen.push(
+            'error' in outcome
+              ? { task, error: outcome.error }
+              : { task, orderId: (JSON.parse(outcome.text!) as { order_id: number }).order_id },
+          ),
+      })
+    ).total;
+
+    const orderIds = seen.filter((s) => s.task === 'order').map((s) => s.orderId);
+    expect(orderIds).toHaveLength(tasks.order!.requests);
+    expect(new Set(orderIds)).toEqual(new Set(Array.from({ length: next }, (_, i) => i + 1)));
+    expect(seen.filter((s) => s.task === 'hangs-up')).toEqual(
+      Array.from({ length: tasks['hangs-up']!.requests }, () => ({
+        task: 'hangs-up',
+        error: 'UND_ERR_SOCKET',
+      })),
+    );
+    expect(tasks['hangs-up']!.requests).toBeGreaterThan(0);
+  });
+
   test('When latency doubles, then the open model keeps its rate and the closed model slows down', async () => {
     let delayMs = 40;
     server = await startTestServer((_req, res) => answer(res, 200, '[]', delayMs));

@@ -1,7 +1,7 @@
 import type { Dispatcher, Pool } from 'undici';
 import type { RequestTask, ScenarioTask } from '../scenarios/schema';
 import { classify, transportErrorName } from './classify';
-import { exchange, type BodyMode } from './exchange';
+import { exchange, type Answer, type BodyMode } from './exchange';
 import type { FreshnessProbes } from './freshness-probe';
 import { orderBodies, weightedPicker, type Created, type Random } from './order-body';
 import type { Recorder, StepRecord } from './recorder';
@@ -12,7 +12,12 @@ export interface TaskContext {
   created: Created;
   random: Random;
   probes: FreshnessProbes | undefined;
+  /** Told every answer (or transport error) of a request task as it comes: what the clients saw. */
+  onAnswer?: AnswerListener;
 }
+
+/** A request task's outcome: its answer (status and, for bodies checked by field, the text) or its error. */
+export type AnswerListener = (task: string, outcome: Answer | { error: string }) => void;
 
 /** One pick of the mix: runs a task once and records it in `step`. False when it could not run (no probe free). */
 export type TaskRun = (step: StepRecord) => Promise<boolean>;
@@ -51,6 +56,7 @@ function requestRun(task: RequestTask, index: number, ctx: TaskContext): TaskRun
     try {
       const answer = await exchange(pool, options, mode);
       const ms = performance.now() - sent;
+      ctx.onAnswer?.(task.name, answer);
       const verdict = classify(answer, task.expect);
       if (verdict === 'ok') recorder.answered(step, index, ms);
       else
@@ -62,6 +68,7 @@ function requestRun(task: RequestTask, index: number, ctx: TaskContext): TaskRun
         );
     } catch (error) {
       recorder.transportError(step, index, transportErrorName(error));
+      ctx.onAnswer?.(task.name, { error: transportErrorName(error) });
     } finally {
       step.finished();
     }

@@ -9,6 +9,7 @@ import { createApp } from './entry-points/http/server';
 import { watchOutboxBacklog } from './messaging/outbox-backlog';
 import { OutboxRelay } from './messaging/outbox-relay';
 import { connectRelayBroker } from './messaging/relay-broker';
+import { faultInjector } from './fault-injection';
 import { createWriteMetrics, statementKind, type WriteMetrics } from './metrics';
 import { startGroupCommit } from './start-group-commit';
 
@@ -50,12 +51,18 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
   const orm = await openOrm(config, logger, onQuery);
   const db = new Database(orm);
   let relay: RunningRelay | undefined;
+  const faults = faultInjector(config.FAULT_INJECTION, config.FAULT_INJECTION_DIR, logger);
+  const onCommitted = () => {
+    faults.afterCommit();
+    relay?.relay.nudge();
+  };
+  const orderBatchHooks = overrides.orderBatchHooks ?? faults.orderBatchHooks;
   const groupCommit = startGroupCommit(config, {
     metrics,
     now,
     onQuery,
-    onCommitted: () => relay?.relay.nudge(),
-    ...(overrides.orderBatchHooks ? { hooks: overrides.orderBatchHooks } : {}),
+    onCommitted,
+    ...(orderBatchHooks ? { hooks: orderBatchHooks } : {}),
   });
   try {
     if (config.MIGRATE_ON_START) await migrateLogged(orm, logger);
@@ -67,7 +74,7 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
       metrics,
       productLookup: config.PRODUCT_LOOKUP,
       now,
-      onCommitted: () => relay?.relay.nudge(),
+      onCommitted,
       ...(groupCommit ? { orderBatcher: groupCommit.batcher } : {}),
       readiness: { mysql: () => db.ping(), ...(relay ? { rabbitmq: relay.ready } : {}) },
     });

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { DEAD_LETTER_QUEUE, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
-import { env, loadConfig, mysqlEnv } from '@store/service-kit';
+import { DEFAULT_DELIVERY_LIMIT } from '@store/messaging';
+import { ConfigError, env, loadConfig, mysqlEnv } from '@store/service-kit';
+import { FAULT_POINTS } from './fault-injection';
 
 const schema = z.object({
   HOST: env.string('127.0.0.1'),
   PORT: env.port(5001),
   ...mysqlEnv(10),
   MIGRATE_ON_START: env.bool(true),
-  AMQP_URL: env.string('amqp://guest:guest@127.0.0.1:5672'),
+  /** Credentials belong in the URL (env only); without any, amqplib uses RabbitMQ's loopback-only guest account. */
+  AMQP_URL: env.string('amqp://127.0.0.1:5672'),
   /**
    * `n-plus-one` exists only to reproduce the lab's N+1 experiment. That experiment is about the per-order path,
    * so `n-plus-one` places every order through it, whatever ORDER_BATCHING says.
@@ -31,14 +34,38 @@ const schema = z.object({
   EVENTS_EXCHANGE: env.string(EXCHANGE),
   PROJECTOR_QUEUE: env.string(PROJECTOR_QUEUE),
   DEAD_LETTER_QUEUE: env.string(DEAD_LETTER_QUEUE),
+  /** Must equal the projector's: RabbitMQ refuses a second declaration of the queue with another limit. */
+  PROJECTOR_DELIVERY_LIMIT: env.int(DEFAULT_DELIVERY_LIMIT, 1),
   OUTBOX_POLL_INTERVAL_MS: env.int(250, 10),
   OUTBOX_BATCH_SIZE: env.int(100, 1),
   OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
   OUTBOX_MAX_BACKOFF_MS: env.int(30_000, 100),
   /** How often the outbox_pending_events / oldest-age gauges are recomputed (one count query per replica). */
   OUTBOX_BACKLOG_INTERVAL_MS: env.int(5000, 10),
+  /**
+   * Test-only crash points (comma-separated, see fault-injection.ts), for the fault drills of `npm run chaos`;
+   * empty (the default) turns fault injection off entirely. A point fires when FAULT_INJECTION_DIR/<point> exists.
+   */
+  FAULT_INJECTION: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((point) => point.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(FAULT_POINTS))),
+  FAULT_INJECTION_DIR: z.string().default(''),
 });
 
 export type Config = z.infer<typeof schema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(schema, source);
+export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(schema, source);
+  if (config.FAULT_INJECTION.length > 0 && config.FAULT_INJECTION_DIR === '')
+    throw new ConfigError(
+      'invalid configuration:\n  FAULT_INJECTION_DIR: required when FAULT_INJECTION names a point',
+    );
+  return config;
+}

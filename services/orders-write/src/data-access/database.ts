@@ -8,6 +8,7 @@ import { ProductRepository } from './product.repository';
 import { StockRepository } from './stock.repository';
 import { UserRepository } from './user.repository';
 import { OutboxRepository } from '../messaging/outbox.repository';
+import { isDatabaseUnavailable } from './unavailable';
 
 /**
  * The repositories of one unit of work, all bound to the same EntityManager (and transaction, if any): the
@@ -33,6 +34,12 @@ const bind = (em: EntityManager): Repositories => ({
 
 const MAX_ATTEMPTS = 4;
 
+/** A database that cannot be reached is the API's 503 UNAVAILABLE (retry later), never a 500. */
+function unavailableOr(error: unknown): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  return new AppError('UNAVAILABLE', 'the database is unavailable; try again', undefined, { cause: error });
+}
+
 /**
  * Units of work for the use cases: `read` forks a fresh EntityManager, `transaction` runs the callback in one
  * database transaction. InnoDB may pick a transaction as a deadlock victim under concurrency; such a transaction
@@ -41,8 +48,12 @@ const MAX_ATTEMPTS = 4;
 export class Database implements UnitOfWork {
   constructor(private readonly orm: MikroORM) {}
 
-  read<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
-    return work(bind(this.orm.em.fork()));
+  async read<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    try {
+      return await work(bind(this.orm.em.fork()));
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   /**
@@ -60,7 +71,8 @@ export class Database implements UnitOfWork {
         return await this.orm.em.fork().transactional((em) => work(bind(em)), options);
       } catch (error) {
         const retriable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
-        if (!retriable) throw error;
+        // A connection lost during COMMIT leaves the outcome unknown: answered 503, never run again.
+        if (!retriable) throw unavailableOr(error);
         // Still losing after several runs: the database is too busy for this request now, not broken by it.
         if (attempt >= MAX_ATTEMPTS) {
           throw new AppError('UNAVAILABLE', 'the database is busy (lock conflicts); try again', undefined, {

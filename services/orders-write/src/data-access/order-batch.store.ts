@@ -23,8 +23,8 @@ import { readStatements, writeStatements, type Statement } from './order-batch.s
 
 /** Test-only fault injection around the write round trip (given through app overrides). */
 export interface OrderBatchHooks {
-  /** Before round trip 2 is sent; the batch's session id lets a test KILL it. */
-  beforeWrite?(threadId: number): Promise<void>;
+  /** Before round trip 2 is sent; the batch's session id lets a test KILL it; `orders`: orders it writes. */
+  beforeWrite?(threadId: number, orders: number): Promise<void>;
   /** After round trip 2 answered; throwing here acts as an answer lost after the COMMIT. */
   afterWrite?(threadId: number): Promise<void>;
 }
@@ -92,7 +92,7 @@ class SqlOpenBatch implements OpenBatch {
     const { connection } = this;
     let results: unknown[];
     try {
-      await this.store.hooks.beforeWrite?.(connection.threadId);
+      await this.store.hooks.beforeWrite?.(connection.threadId, writes.orders.length);
       results = await this.store.send(connection, writeStatements(writes));
     } catch (error) {
       throw await this.failed(error);
