@@ -34,7 +34,7 @@ describe('Stack configuration', () => {
       .filter((line) => !line.trim().startsWith('#'))
       .join('\n');
 
-    expect(directives).toContain('proxy_next_upstream error timeout http_502 http_503 http_504;');
+    expect(directives).toContain('proxy_next_upstream error timeout http_502 http_504;');
     expect(directives).not.toContain('non_idempotent');
   });
 
