@@ -68,7 +68,9 @@ export class AmqpConnection {
 
   constructor(private readonly options: AmqpConnectionOptions) {
     this.logger = options.logger.child({ component: 'amqp-connection' });
-    this.backoff = { initialDelayMs: 250, maxDelayMs: 30_000, ...options.reconnect };
+    // Capped at 5 s: a reconnect attempt to a dead broker is cheap, and a longer cap kept the relay and the
+    // projector away for up to 30 s after the broker was back (npm run chaos, RabbitMQ restart: 43–84 s recovery).
+    this.backoff = { initialDelayMs: 250, maxDelayMs: 5_000, ...options.reconnect };
   }
 
   readonly on = this.events.on.bind(this.events);

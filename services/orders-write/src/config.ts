@@ -39,7 +39,7 @@ const schema = z.object({
   OUTBOX_POLL_INTERVAL_MS: env.int(250, 10),
   OUTBOX_BATCH_SIZE: env.int(100, 1),
   OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
-  OUTBOX_MAX_BACKOFF_MS: env.int(30_000, 100),
+  OUTBOX_MAX_BACKOFF_MS: env.int(5_000, 100),
   /** How often the outbox_pending_events / oldest-age gauges are recomputed (one count query per replica). */
   OUTBOX_BACKLOG_INTERVAL_MS: env.int(5000, 10),
   /**
