@@ -9,7 +9,7 @@
 #      its supervisor (supervise.sh), told by supervisor/NAME.restart, starts it again at once;
 #   4. once the new process answers /health/ready, the next step's reload puts its server back.
 # The projector and the trace sink are not behind the gateway and are not replaced.
-# What clients see: no request reaches a stopping process, and nginx answers no 502. A reload does close the
+# What clients see: no request reaches a stopping process, and nginx answers no 502 or 503 of its own. A reload does close the
 # gateway's idle keep-alive client connections (nginx 1.22 has no keepalive_min_timeout): a keep-alive client
 # can find its connection closed before any answer and must retry as HTTP allows (an idempotent request; a POST
 # /orders with its Idempotency-Key). The rolling restart reloads nginx once per process, plus once.
@@ -56,7 +56,7 @@ while read -r name port; do
 done <<<"$replaced"
 for service in orders-write reports-read; do
   [ "$(grep -c "^$service-" <<<"$replaced")" -gt 1 ] ||
-    log "warning: one $service process only: while it is replaced, the gateway answers 502 for it"
+    log "warning: one $service process only: while it is replaced, the gateway answers 503 UNAVAILABLE for it"
 done
 
 # One rolling restart at a time; a lock left by a dead one is taken over.

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `npm run chaos [-- options]   fault drills under load, each judged by the conservation checker
 
-  --quick           the reduced run (CI): each fault once under a short, light load (about 5 minutes)
+  --quick           the reduced run (CI): each fault once under a short, light load (about 4 minutes)
   --only <ids>      only these drills (comma-separated ids; see below)
   --out <dir>       where results.json and results.md go (default: results/chaos-<time>/)
 
