@@ -61,27 +61,11 @@ interface Outcome extends Computed {
  * in-process callers share one refresh (single-flight), replicas take a short Redis lock, and everyone
  * else serves the previous answer meanwhile. With no previous answer at all, a caller without the lock
  * polls for the holder's result (bounded), and takes the lock itself if the holder let it go without one.
- * A fresh entry is never replaced before it expires (a recompute happens only once it has), so each replica also
- * keeps its own copy of the entries it saw and serves them until they expire without asking Redis: the same answer,
- * as fresh, for one Map lookup instead of a round trip.
  */
 export function createGetReport(deps: GetReportDeps): GetReport {
   const { source, cache, now, ttlSeconds } = deps;
   const pause = deps.pause ?? pauseFor;
   const flights = new SingleFlight<Outcome>();
-  // One entry per source, report and limit at most (the limit is bounded by validation), so it stays small.
-  const nearCopies = new Map<string, CachedReport>();
-  const freshHere = (key: string): CachedReport | undefined => {
-    const entry = nearCopies.get(key);
-    if (entry && freshness(entry, now()).fresh) return entry;
-    nearCopies.delete(key);
-    return undefined;
-  };
-  const remember = (key: string, outcome: Outcome): Outcome => {
-    if (outcome.servedBy === undefined && freshness(outcome.entry, now()).fresh)
-      nearCopies.set(key, outcome.entry);
-    return outcome;
-  };
 
   const compute = ({ report, limit }: ReportQuery): Promise<Computed> =>
     deps.instrumentCompute(report, source.name, async () => {
@@ -141,15 +125,12 @@ export function createGetReport(deps: GetReportDeps): GetReport {
   const serve = async (query: ReportQuery): Promise<ReportAnswer> => {
     if (ttlSeconds === 0) return answer({ ...(await compute(query)), computedHere: true }, false);
     const key = cacheKeyOf(source.name, query.report, query.limit);
-    const near = freshHere(key);
-    if (near) return answer({ entry: near, computedHere: false });
     const cached = await cache.read(key);
-    if (cached && freshness(cached, now()).fresh)
-      return answer(remember(key, { entry: cached, computedHere: false }));
+    if (cached && freshness(cached, now()).fresh) return answer({ entry: cached, computedHere: false });
     const running = flights.current(key);
     if (running && cached) return answer({ entry: cached, computedHere: false });
     if (running) return answer({ ...(await running), computedHere: false });
-    return answer(remember(key, await flights.run(key, () => refresh(key, query, cached))));
+    return answer(await flights.run(key, () => refresh(key, query, cached)));
   };
 
   // Only answers are counted: a request that failed (store down) had no cache outcome to speak of.
