@@ -87,7 +87,7 @@ const ownerOfLock = (): number | undefined => {
   }
 };
 
-const isAlive = (pid: number): boolean => {
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpClient } from '@store/testing';
-import { GATEWAY, pidOf, REPO_ROOT, runScript, STACK_DIR, STACK_ENV, waitFor } from './stack';
+import { GATEWAY, isAlive, pidOf, REPO_ROOT, runScript, STACK_DIR, STACK_ENV, waitFor } from './stack';
 
 /*
  * The plain-process stack's restart policy (infra/local/supervise.sh): a service process that dies is started
@@ -13,14 +13,6 @@ import { GATEWAY, pidOf, REPO_ROOT, runScript, STACK_DIR, STACK_ENV, waitFor } f
  * The back-off and the stop are checked on a supervisor of a small crashing program in a folder of its own (short
  * delays, no ports); the restart of a real service on the e2e stack.
  */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const readOr = (file: string, otherwise = ''): string =>
   existsSync(file) ? readFileSync(file, 'utf8') : otherwise;

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import { TOTALS_SQL, projectionKeys, rankedTotalsRowSchema, versionPointerKey } from '@store/contracts';
+import { projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
 import { eventually, httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
 import { readConfig as ordersWriteConfig } from '../../services/orders-write/src/config';
@@ -11,6 +11,7 @@ import { readConfig as projectorConfig } from '../../services/projector/src/conf
 import { start as startProjector, type Projector } from '../../services/projector/src/app';
 import { readConfig as reportsConfig } from '../../services/reports-read/src/config';
 import { start as startReports, type ReportsServer } from '../../services/reports-read/src/app';
+import { expectedReports } from './projection-fixtures';
 
 /*
  * The whole pipeline in one process, on the real stores: orders-write (API, outbox, relay) → RabbitMQ →
@@ -107,24 +108,6 @@ const untilProjected = (expected: number) =>
     { timeoutMs: 60_000 },
   );
 
-/** The reports as MySQL says they must read: the contract's totals queries (@store/contracts), top 100. */
-async function expectedReports() {
-  const top = async (query: string) =>
-    (await sql.query<mysql.RowDataPacket[]>(query, [100]))[0].map((row) => rankedTotalsRowSchema.parse(row));
-  return {
-    spenders: (await top(TOTALS_SQL.userSpend.top)).map(({ id, name, total }) => ({
-      user_id: id,
-      name,
-      total_expense: total / 100,
-    })),
-    sellers: (await top(TOTALS_SQL.productUnits.top)).map(({ id, name, total }) => ({
-      product_id: id,
-      name,
-      quantity_sold: total,
-    })),
-  };
-}
-
 it('When 1,000 random orders and 100 deletions flow through, then both report sources equal MySQL and drift is 0', async () => {
   const users = await inParallel(
     5,
@@ -166,7 +149,7 @@ it('When 1,000 random orders and 100 deletions flow through, then both report so
   );
 
   await untilProjected(1100);
-  const expected = await expectedReports();
+  const expected = await expectedReports(sql);
   expect(expected.spenders.length).toBeGreaterThan(20);
 
   const reports = (server: ReportsServer) => httpClient(server.url);

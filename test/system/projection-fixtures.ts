@@ -1,5 +1,5 @@
 import amqp from 'amqplib';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 import { TOTALS_SQL, rankedTotalsRowSchema } from '@store/contracts';
 import { escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
 import { uniqueSuffix } from '@store/testing';
@@ -76,9 +76,9 @@ export interface ExpectedReports {
 }
 
 /** Both reports (top 100) as MySQL says they must read. */
-export async function expectedReports(pool: Pool): Promise<ExpectedReports> {
+export async function expectedReports(db: Pool | Connection): Promise<ExpectedReports> {
   const top = async (sql: string) =>
-    (await pool.query<RowDataPacket[]>(sql, [100]))[0].map((row) => rankedTotalsRowSchema.parse(row));
+    (await db.query<RowDataPacket[]>(sql, [100]))[0].map((row) => rankedTotalsRowSchema.parse(row));
   return {
     spenders: (await top(TOTALS_SQL.userSpend.top)).map(({ id, name, total }) => ({
       user_id: id,
