@@ -1,5 +1,14 @@
 // One Jest config for the monorepo: tiers are projects, picked with --selectProjects.
 // Workspace packages are mapped to their TypeScript sources so tests never need a build first.
+require('./infra/node-runtime.cjs').assertNodeRuntime();
+// MikroORM 7 is ESM only; Jest loads it through require(esm), which it supports on vm modules (Node >= 24.9).
+if (!`${process.execArgv} ${process.env.NODE_OPTIONS ?? ''}`.includes('--experimental-vm-modules')) {
+  throw new Error(
+    'Jest needs --experimental-vm-modules here: run it through npm (npm test, npm run test:unit …) or as ' +
+      '`node --experimental-vm-modules node_modules/jest/bin/jest.js …`',
+  );
+}
+
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },

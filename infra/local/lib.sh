@@ -4,6 +4,10 @@
 # shellcheck disable=SC2034 # the variables are used by the scripts that source this file
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# The project's own Node (node_modules/.bin/node, Node 24 from the npm registry) first, also when a script here is
+# run by hand rather than through npm; node-runtime.cjs says clearly what to do when it is missing or too old.
+PATH="$REPO_ROOT/node_modules/.bin:$PATH"
+node "$REPO_ROOT/infra/node-runtime.cjs" || exit 1
 STACK_DIR="${STACK_DIR:-$REPO_ROOT/.run}"
 LOG_DIR="$STACK_DIR/logs"
 PID_DIR="$STACK_DIR/pids"
@@ -110,3 +114,7 @@ seconds() {
 
 # http_status URL -> prints the status code (000 when nothing answers). Bounded by curl's own timeouts.
 http_status() { curl -s -o /dev/null -w '%{http_code}' --connect-timeout 1 --max-time 3 "$1" || true; }
+# The "node" field of a service's /health/live (e.g. v24.22.3), or "-".
+node_version_of() { # base url
+  curl -s --connect-timeout 1 --max-time 3 "$1/health/live" | sed -n 's/.*"node":"\([^"]*\)".*/\1/p' | grep . || echo -
+}

@@ -7,12 +7,14 @@ set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-row() { printf '%-16s %-8s %-6s %-6s %-11s %-9s %-22s %s\n' "$@"; }
+row() { printf '%-16s %-8s %-6s %-6s %-9s %-11s %-9s %-22s %s\n' "$@"; }
 check() { # name url
-  local pid alive=no ready=no supervisor=- restarts=- last_exit=-
+  local pid alive=no ready=no node=- supervisor=- restarts=- last_exit=-
   pid="$(read_pid "$1")"
   pid_alive "$pid" && alive=yes
   [ "$alive" = yes ] && [ "$(http_status "$2")" = 200 ] && ready=yes
+  # The Node a service process runs on (its /health/live says), so a stack on the wrong runtime shows at a glance.
+  case "$2" in */health/ready) [ "$alive" = yes ] && node="$(node_version_of "${2%/health/ready}")" ;; esac
   if [ -f "$SUPERVISOR_DIR/$1.pid" ]; then
     supervisor=dead
     pid_alive "$(supervisor_pid "$1")" && supervisor=running
@@ -20,11 +22,11 @@ check() { # name url
     last_exit="$(supervisor_state "$1" last_exit)"
     [ -z "$last_exit" ] || last_exit="$last_exit $(supervisor_state "$1" last_exit_at | cut -dT -f2)"
   fi
-  row "$1" "${pid:--}" "$alive" "$ready" "$supervisor" "${restarts:-0}" "${last_exit:--}" "$2"
+  row "$1" "${pid:--}" "$alive" "$ready" "${node:--}" "$supervisor" "${restarts:-0}" "${last_exit:--}" "$2"
 }
 
 echo "stack in $STACK_DIR (logs: $LOG_DIR; restarts: $LOG_DIR/supervisor.log)"
-row process pid alive ready supervisor restarts "last exit" "checked at"
+row process pid alive ready node supervisor restarts "last exit" "checked at"
 while read -r name port; do
   check "$name" "http://$STACK_HOST:$port/health/ready"
 done < <(service_instances)

@@ -6,16 +6,19 @@ export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
 const READINESS_TIMEOUT_MS = 2000;
 
+/** Which Node runs the process: a stack that started on an older runtime than .nvmrc says shows it here. */
+const RUNTIME = { node: process.version };
+
 export function healthRouter(checks: ReadinessChecks, logger: Logger): Router {
   const router = express.Router();
   router.get('/health-check', (_req, res) => void res.json({ status: 'ok' }));
-  router.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
+  router.get('/health/live', (_req, res) => void res.json({ status: 'ok', ...RUNTIME }));
   router.get('/health/ready', async (_req, res) => {
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await probe(check)] as const),
     );
     const failed = results.filter(([, outcome]) => outcome !== 'ok');
-    const body = { status: failed.length ? 'unavailable' : 'ok', checks: Object.fromEntries(results) };
+    const body = { status: failed.length ? 'unavailable' : 'ok', ...RUNTIME, checks: Object.fromEntries(results) };
     if (!failed.length) {
       res.json(body);
       return;

@@ -70,15 +70,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> 
 export async function migrate(orm: MikroORM): Promise<string[]> {
   await orm.schema.ensureDatabase();
   const lock = 'store_manager_migrations';
-  // A named lock belongs to one session, so it is taken and released on one connection held by a transaction.
-  return orm.em.getKnex().transaction(async (session) => {
-    const taken = (await session.raw('select get_lock(?, 60) as got', [lock])) as [{ got: number }[]];
-    if (taken[0][0]?.got !== 1) throw new Error('could not take the migration lock within 60 s');
+  // A named lock belongs to one session, so it is taken and released on the one connection a transaction holds.
+  return orm.em.fork().transactional(async (session) => {
+    const [taken] = await session.execute<{ got: number }[]>('select get_lock(?, 60) as got', [lock]);
+    if (Number(taken?.got) !== 1) throw new Error('could not take the migration lock within 60 s');
     try {
-      const applied = await orm.getMigrator().up();
+      const applied = await orm.migrator.up();
       return applied.map((migration) => migration.name);
     } finally {
-      await session.raw('select release_lock(?)', [lock]);
+      await session.execute('select release_lock(?)', [lock]);
     }
   });
 }
