@@ -46,6 +46,7 @@ module.exports = {
         '<rootDir>/load/test/**/*.int.test.ts',
       ],
       globalSetup: '<rootDir>/services/orders-write/test/global-setup.ts',
+      globalTeardown: '<rootDir>/services/orders-write/test/global-teardown.ts',
     },
     {
       ...shared,

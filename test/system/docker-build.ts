@@ -156,8 +156,13 @@ function execute(
   if (/(^|\s)\/(?!dev\/null)\w/.test(script)) {
     throw new Error(`RUN ${script}: absolute paths would reach outside the laid-out image`);
   }
-  // A container's environment, not this process's: PATH and HOME (the npm cache) only, plus the stage's own.
-  const processEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  // A container's environment, not this process's: PATH and HOME (the npm cache) only, plus the stage's own, and
+  // the machine's extra CA certificates (npm on the project's Node, which has only its bundled ones, must trust
+  // what the machine's registry access is signed with, as a container on that machine would be given).
+  const trust = process.env.NODE_EXTRA_CA_CERTS
+    ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }
+    : {};
+  const processEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...trust, ...env };
   const result = spawnSync('sh', ['-c', script], {
     cwd,
     env: processEnv,

@@ -12,6 +12,7 @@ import { readConfig as ordersWriteConfig } from '../../services/orders-write/src
 import { start as startOrdersWrite, type OrdersWrite } from '../../services/orders-write/src/app';
 import { readConfig as projectorConfig } from '../../services/projector/src/config';
 import { start as startProjector, type Projector } from '../../services/projector/src/app';
+import { untilAvailable } from '../../services/projector/test/helpers';
 import { readConfig as reportsConfig } from '../../services/reports-read/src/config';
 import { start as startReports, type ReportsServer } from '../../services/reports-read/src/app';
 
@@ -99,6 +100,8 @@ beforeAll(async () => {
     { logger },
   );
   projector = await startProjector(projectorConfig(services), { logger });
+  // The prefix starts empty: the projector builds its first projection by itself; the tests start once it is live.
+  await untilAvailable(projector.stores.projection);
   reports = await startReports(
     reportsConfig({ ...services, REPORTS_SOURCE: 'mysql', REPORT_CACHE_TTL_SECONDS: '0' }),
     { logger },

@@ -42,3 +42,11 @@ export async function unreachable(dependencies = DEPENDENCIES): Promise<Dependen
   const reachable = await Promise.all(dependencies.map((dependency) => isReachable(dependency)));
   return dependencies.filter((_dependency, index) => !reachable[index]);
 }
+
+/** The integration tier's database: the run's own, named by its global set-up (MYSQL_DATABASE). */
+export function testDatabase(): string {
+  const name = process.env.MYSQL_DATABASE;
+  if (!name)
+    throw new Error('MYSQL_DATABASE is unset: integration tests run under the int tier global set-up');
+  return name;
+}

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import mysql from 'mysql2/promise';
 import { createLogger } from '@store/observability';
-import { httpClient, uniqueEmail, uniqueName, uniqueSku, type HttpClient } from '@store/testing';
+import {
+  httpClient,
+  uniqueEmail,
+  uniqueName,
+  uniqueSku,
+  type HttpClient,
+  testDatabase,
+} from '@store/testing';
 import { readConfig } from '../src/config';
 import { start, type OrdersWrite, type Overrides } from '../src/app';
 
@@ -23,7 +30,7 @@ export async function startTestService(
   const config = readConfig({
     ...process.env,
     PORT: '0',
-    MYSQL_DATABASE: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    MYSQL_DATABASE: testDatabase(),
     MIGRATE_ON_START: 'false',
     OUTBOX_RELAY_ENABLED: 'false',
     ...env,
@@ -40,7 +47,7 @@ export async function openSql(): Promise<mysql.Connection> {
     port: Number(process.env.MYSQL_PORT ?? 3306),
     user: process.env.MYSQL_USER ?? 'root',
     password: process.env.MYSQL_PASSWORD ?? '',
-    database: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    database: testDatabase(),
   });
 }
 

@@ -5,7 +5,13 @@ import { Lifecycle, type RunningServer } from '@store/service-kit';
 import type { Config } from './config';
 import { openStores, type Stores } from './data-access/stores';
 import type { IdFilter } from './domain/ports';
-import { rebuildProjection, type RebuildProgress, type RebuildResult } from './domain/rebuild.use-case';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  rebuildProjection,
+  rebuildWhenFree,
+  type RebuildProgress,
+  type RebuildResult,
+} from './domain/rebuild.use-case';
 import { reconcile, type ReconcileReport } from './domain/reconcile.use-case';
 import { createSelfHeal, type HealReason } from './domain/self-heal.use-case';
 import { startHttpServer } from './entry-points/http/http-server';
@@ -43,6 +49,9 @@ export interface Overrides {
   now?: () => number;
 }
 
+/** How often an operator's rebuild looks whether another process's rebuild has finished. */
+const REBUILD_POLL_MS = 250;
+
 /**
  * Opens the stores and binds the use cases to them, without consuming or listening: the service builds on this
  * and the rebuild and reconcile CLIs use it alone. The caller closes `stores`.
@@ -53,19 +62,36 @@ export async function openUseCases(
   metrics?: Pick<ProjectorMetrics, 'drift' | 'rebuilds'>,
 ): Promise<UseCases> {
   const stores = await openStores(config, logger);
+  // One rebuild at a time in this process: a request while one runs (the self-heal's, say) joins it.
+  let running: Promise<RebuildResult> | undefined;
+  const runRebuild = async (
+    onProgress: ((progress: RebuildProgress) => Promise<void> | void) | undefined,
+    { reason = 'requested', signal }: RebuildOptions,
+  ): Promise<RebuildResult> => {
+    const deps = {
+      log: stores.outboxLog,
+      target: stores.projection,
+      logger,
+      batchSize: config.REBUILD_BATCH_SIZE,
+      onProgress,
+      signal,
+    };
+    // The self-heal check leaves a rebuild held by another process alone; an operator's request waits for it.
+    const result =
+      reason === 'requested'
+        ? await rebuildWhenFree({ ...deps, pollMs: REBUILD_POLL_MS, sleep: (ms) => sleep(ms) })
+        : await rebuildProjection(deps);
+    metrics?.rebuilds.inc({ reason });
+    return result;
+  };
   return {
     stores,
-    rebuild: async (onProgress, options = {}) => {
-      const result = await rebuildProjection({
-        log: stores.outboxLog,
-        target: stores.projection,
-        logger,
-        batchSize: config.REBUILD_BATCH_SIZE,
-        onProgress,
-        signal: options.signal,
+    rebuild: (onProgress, options = {}) => {
+      if (running) return running.then((result) => ({ ...result, joined: true }));
+      running = runRebuild(onProgress, options).finally(() => {
+        running = undefined;
       });
-      metrics?.rebuilds.inc({ reason: options.reason ?? 'requested' });
-      return result;
+      return running;
     },
     reconcile: async (filter = {}) => {
       const report = await reconcile(

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { uniqueSuffix } from '@store/testing';
+import { uniqueSuffix, testDatabase } from '@store/testing';
 import { createMysqlPool } from '../src/data-access/mysql-pool';
 import { ProjectionStore } from '../src/data-access/projection.store';
 import { createProduct, createUser, deletePrefix, line, placeOrder, testConfig, testPrefix } from './helpers';
@@ -11,7 +11,7 @@ import { createProduct, createUser, deletePrefix, line, placeOrder, testConfig, 
 jest.setTimeout(60_000);
 
 const ROOT = resolve(__dirname, '../../..');
-const SCHEMA_FROM = process.env.MYSQL_DATABASE ?? 'store_manager_test';
+const SCHEMA_FROM = testDatabase();
 const TABLES = ['users', 'products', 'orders', 'order_items', 'outbox'];
 
 /** Runs `npm run <script> -w services/projector` as the README gives it (its pre-script builds first). */

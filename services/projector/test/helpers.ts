@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { StoreEvent, StoreEventType } from '@store/contracts';
-import { eventually, uniqueEmail, uniqueName, uniqueSku, uniqueSuffix } from '@store/testing';
+import { eventually, uniqueEmail, uniqueName, uniqueSku, uniqueSuffix, testDatabase } from '@store/testing';
 import { createLogger, type Logger } from '@store/observability';
 import { escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
 import { readConfig, type Config } from '../src/config';
@@ -19,7 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const queue = `test.projector.${uniqueSuffix()}`;
   return readConfig({
     ...process.env,
-    MYSQL_DATABASE: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    MYSQL_DATABASE: testDatabase(),
     PORT: '0',
     REDIS_KEY_PREFIX: testPrefix(),
     PROJECTOR_QUEUE: queue,
@@ -176,10 +176,10 @@ export async function scores(redis: RedisClient, key: string, members: number[])
  */
 export const untilAvailable = (projection: { readVersions(): Promise<VersionState> }, timeoutMs = 30_000) =>
   eventually(
-    'a complete live projection',
+    'a complete live projection and no rebuild running',
     async () => {
       const state = await projection.readVersions();
-      return state.available ? state : undefined;
+      return state.available && !state.rebuildLocked ? state : undefined;
     },
     { timeoutMs, intervalMs: 50 },
   );

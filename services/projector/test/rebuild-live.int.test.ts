@@ -1,6 +1,7 @@
+import { openUseCases } from '../src/app';
 import { createMysqlPool } from '../src/data-access/mysql-pool';
 import { httpClient } from '@store/testing';
-import { createProduct, createUser, deleteOrder, line, placeOrder, scores } from './helpers';
+import { createProduct, createUser, deleteOrder, line, placeOrder, scores, silentLogger } from './helpers';
 import { useRunningProjector } from './running-projector';
 
 jest.setTimeout(60_000);
@@ -84,5 +85,64 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
     expect(full.status).toBe(200);
     expect(metrics.body).toMatch(new RegExp(`projection_drift\\{[^}]*\\} ${full.body.mismatches}\\b`));
     expect((await client.get('/admin/reconcile?user_ids=abc')).status).toBe(400);
+  });
+
+  /** A rebuild of `useCases` that stops after its first replayed batch until `release` is called. */
+  const heldRebuild = (rebuild: typeof t.projector.rebuild, reason: 'missing' | 'requested') => {
+    let release!: () => void;
+    let reachedBatch!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inProgress = new Promise<void>((resolve) => (reachedBatch = resolve));
+    const done = rebuild(
+      async () => {
+        reachedBatch();
+        await held;
+      },
+      { reason },
+    );
+    return { done, inProgress, release };
+  };
+
+  test('When a rebuild is asked for while the self-heal rebuild runs, then it answers with that rebuild, joined, not 503', async () => {
+    await order([1, 1]); // the log is not empty, so the replay reaches a batch and holds there
+    const client = httpClient(t.projector.url);
+    const before = await t.projector.stores.projection.readVersions();
+    // what the self-heal check calls when it finds the projection lost
+    const selfHeal = heldRebuild(t.projector.rebuild, 'missing');
+    await selfHeal.inProgress;
+    expect((await t.projector.stores.projection.readVersions()).rebuildLocked).toBe(true);
+
+    const asked = client.post('/admin/rebuild');
+    const cliCall = t.projector.rebuild();
+    selfHeal.release();
+    const [healed, answer, fromCli] = await Promise.all([selfHeal.done, asked, cliCall]);
+
+    expect(healed).toMatchObject({ fromVersion: before.live, toVersion: before.live + 1 });
+    expect(healed.joined).toBeUndefined();
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ ...healed, joined: true });
+    expect(fromCli).toEqual({ ...healed, joined: true });
+    expect((await t.projector.stores.projection.readVersions()).live).toBe(before.live + 1);
+  });
+
+  test('When another process holds the rebuild, then an operator rebuild waits for it and then runs its own', async () => {
+    await order([2, 1]);
+    const other = await openUseCases(t.config, silentLogger()); // a second projector process, or the CLI
+    try {
+      const before = await t.projector.stores.projection.readVersions();
+      const theirs = heldRebuild(other.rebuild, 'requested');
+      await theirs.inProgress;
+
+      const ours = t.projector.rebuild();
+      theirs.release();
+      const [first, second] = await Promise.all([theirs.done, ours]);
+
+      expect(first).toMatchObject({ fromVersion: before.live, toVersion: before.live + 1 });
+      expect(second).toMatchObject({ fromVersion: before.live + 1, toVersion: before.live + 2 });
+      expect(second.joined).toBeUndefined();
+      expect(second.replayed).toBe(first.replayed);
+    } finally {
+      await other.stores.close();
+    }
   });
 });

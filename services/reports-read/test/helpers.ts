@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { PROJECTION_META, projectionKeys, versionPointerKey } from '@store/contracts';
 import { createLogger } from '@store/observability';
-import { eventually, httpClient, parseMetrics, uniqueSuffix } from '@store/testing';
+import { eventually, httpClient, parseMetrics, uniqueSuffix, testDatabase } from '@store/testing';
 import { readConfig } from '../src/config';
 import { start, type ReportsServer } from '../src/app';
 
@@ -33,7 +33,7 @@ export async function startReports(env: Record<string, string>, now?: () => numb
   const config = readConfig({
     PORT: '0',
     REDIS_URL,
-    MYSQL_DATABASE: process.env.MYSQL_DATABASE ?? 'store_manager_test',
+    MYSQL_DATABASE: testDatabase(),
     ...env,
   });
   const server: ReportsServer = await start(config, { logger: silentLogger, ...(now ? { now } : {}) });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { uniqueSuffix } from '@store/testing';
+import { uniqueSuffix, testDatabase } from '@store/testing';
 import { startReports } from './helpers';
 
 /*
@@ -8,7 +8,7 @@ import { startReports } from './helpers';
  * "replica" is a second database on the same server, holding rows the primary does not have, read through an
  * account that may only SELECT there: the answer shows which connection was used.
  */
-const primary = process.env.MYSQL_DATABASE ?? 'store_manager_test';
+const primary = testDatabase();
 const suffix = uniqueSuffix().replace(/-/g, '');
 const replica = `rr_replica_${suffix}`;
 const reader = `rr_reader_${suffix}`;

@@ -1,6 +1,6 @@
 import { createPool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { Redis } from 'ioredis';
-import { uniqueEmail, uniqueName, uniqueSku } from '@store/testing';
+import { uniqueEmail, uniqueName, uniqueSku, testDatabase } from '@store/testing';
 import { CLOSED_PORT, REDIS_URL, deleteKeys, seedProjection, startReports, uniquePrefix } from './helpers';
 
 /*
@@ -8,7 +8,7 @@ import { CLOSED_PORT, REDIS_URL, deleteKeys, seedProjection, startReports, uniqu
  * the users spend hundreds of millions and two products sell hundreds of millions of units, far beyond
  * anything another test creates; assertions read only the top places, which are therefore ours.
  */
-const database = process.env.MYSQL_DATABASE ?? 'store_manager_test';
+const database = testDatabase();
 const pool = createPool({ host: '127.0.0.1', user: 'root', password: '', database, connectionLimit: 2 });
 const redis = new Redis(REDIS_URL);
 const prefix = uniquePrefix();

@@ -17,6 +17,8 @@ export interface RebuildProgress {
 }
 
 export interface RebuildResult {
+  /** true when this request joined a rebuild already running in this process (self-heal's, or another request's) */
+  joined?: boolean;
   fromVersion: number;
   toVersion: number;
   replayed: number;
@@ -70,6 +72,24 @@ export async function rebuildProjection(deps: RebuildDeps): Promise<RebuildResul
     return { fromVersion, toVersion: next, replayed, skipped, oldKeysDeleted };
   } finally {
     await lock.release().catch(() => undefined); // it expires by itself
+  }
+}
+
+/**
+ * An operator's rebuild is never refused because one is running: one running in this process is joined (the
+ * caller, see app.ts), and one running in another process (a second projector, the CLI) is waited for, then this
+ * one runs, so the answer always describes a projection rebuilt from the log as it was when it was asked for.
+ */
+export async function rebuildWhenFree(
+  deps: RebuildDeps & { pollMs: number; sleep: (ms: number) => Promise<void> },
+): Promise<RebuildResult> {
+  for (;;) {
+    try {
+      return await rebuildProjection(deps);
+    } catch (error) {
+      if (!(error instanceof RebuildInProgressError) || deps.signal?.aborted) throw error;
+      await deps.sleep(deps.pollMs);
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { AppError, validate } from '@store/service-kit';
+import { validate } from '@store/service-kit';
 import type { IdFilter } from '../../domain/ports';
-import { RebuildInProgressError, type RebuildResult } from '../../domain/rebuild.use-case';
+import type { RebuildResult } from '../../domain/rebuild.use-case';
 import type { ReconcileReport } from '../../domain/reconcile.use-case';
 
 export interface AdminActions {
@@ -22,13 +22,9 @@ const reconcileQuery = z.object({ user_ids: idList, product_ids: idList });
 export function adminRouter(actions: AdminActions): Router {
   const router = express.Router();
 
+  // Never refused for a rebuild that is running: it joins or waits for it (app.ts), `joined` says which.
   router.post('/admin/rebuild', async (_req, res) => {
-    try {
-      res.json(await actions.rebuild());
-    } catch (error) {
-      if (error instanceof RebuildInProgressError) throw new AppError('UNAVAILABLE', error.message);
-      throw error;
-    }
+    res.json(await actions.rebuild());
   });
 
   // ?user_ids=1,2&product_ids=3 narrows the check to those ids (a shared database has other writers).
