@@ -5,8 +5,9 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 export type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 
 /*
- * vega and vega-lite are ES modules only, while this workspace compiles to CommonJS and Jest (on Node 20) cannot
- * load ES modules from CommonJS (the tools and benches that draw charts are CommonJS). A worker thread is plain Node: it imports them natively, compiles and renders
+ * vega and vega-lite are ES modules with top-level await: Node 24's require(esm) refuses such a graph, and so does
+ * Jest's loader even for a dynamic import() (tried on Node 24.22 and Jest 30.5: "require() cannot be used to load
+ * ES Module vega-canvas: top-level await"). A worker thread is plain Node: it imports them natively, compiles and renders
  * headless (renderer 'none': no canvas needed for SVG), and hands back the SVG text. Same path in tests and CLI.
  */
 const RENDER = `
