@@ -11,10 +11,26 @@ import {
   runCommand,
   runScript,
   STACK_DIR,
+  STACK_ENV,
   waitFor,
 } from './stack';
 
 describe('Stack configuration', () => {
+  test("When each service process is asked for its health, then it runs on the project's Node (24 or newer)", async () => {
+    const ports = [
+      ...Array.from({ length: REPLICAS }, (_, i) => Number(STACK_ENV.ORDERS_WRITE_BASE_PORT) + i),
+      ...Array.from({ length: REPLICAS }, (_, i) => Number(STACK_ENV.REPORTS_READ_BASE_PORT) + i),
+      Number(STACK_ENV.PROJECTOR_PORT),
+    ];
+    const versions = await Promise.all(
+      ports.map(async (port) => (await httpClient(`http://127.0.0.1:${port}`).get('/health/live')).body.node),
+    );
+
+    expect(versions).toHaveLength(2 * REPLICAS + 1);
+    for (const version of versions)
+      expect(Number(/^v(\d+)\./.exec(String(version))?.[1])).toBeGreaterThanOrEqual(24);
+  });
+
   test('When docker-compose.yml is validated with the example .env, then it is valid', () => {
     const result = runCommand('docker-compose', ['--env-file', '.env.example', 'config', '-q']);
 

@@ -170,7 +170,12 @@ describe('Supervision of the e2e stack', () => {
     );
     const status = runScript('infra/local/status.sh');
     const row = status.stdout.split('\n').find((line) => line.startsWith(`${name} `));
-    expect(row).toMatch(new RegExp(`^${name} +${replacement} +yes +yes +running +[1-9]\\d* +signal KILL `));
+    // … on the project's Node (24 or newer), which the status table shows per process
+    expect(row).toMatch(
+      new RegExp(
+        `^${name} +${replacement} +yes +yes +v(2[4-9]|[3-9]\\d)\\.\\d+\\.\\d+ +running +[1-9]\\d* +signal KILL `,
+      ),
+    );
     // Back in the gateway once nginx tries it again (fail_timeout 5 s): later tests see every replica.
     const gateway = httpClient(GATEWAY);
     await waitFor(

@@ -51,6 +51,10 @@ export function ormOptions(options: DatabaseOptions): Options {
     migrations: {
       tableName: 'schema_migrations',
       transactional: false,
+      // MikroORM 7 writes a schema snapshot (.snapshot-<database>.json) into the working folder after every
+      // migrate; it only serves generating migrations by diffing, which this project writes by hand.
+      snapshot: false,
+      snapshotOnMigrate: false,
       migrationsList: [
         { name: 'Migration20261127000001Schema', class: Migration20261127000001Schema },
         { name: 'Migration20261127000002Seed', class: Migration20261127000002Seed },
