@@ -125,10 +125,16 @@ function readmeTestCommand(): string {
 interface Step {
   uses?: string;
   run?: string;
+  if?: string;
   with?: Record<string, unknown>;
 }
+interface Job {
+  strategy?: { matrix?: Record<string, unknown> };
+  services?: Record<string, { image: string }>;
+  steps: Step[];
+}
 interface Workflow {
-  jobs: Record<string, { services?: Record<string, { image: string }>; steps: Step[] }>;
+  jobs: Record<string, Job>;
 }
 
 describe('The parsers of these checks', () => {
@@ -289,7 +295,8 @@ describe('The decision records', () => {
 describe('The hosted CI workflow', () => {
   const text = read(WORKFLOW);
   const workflow = parse(text) as Workflow;
-  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const testJob = workflow.jobs.test!;
+  const steps = testJob.steps;
   const runs = steps.flatMap((step) => (step.run ? [step.run.trim()] : []));
 
   test('When it is validated against the GitHub workflow schema, then it has no error (and a broken copy has)', () => {
@@ -321,18 +328,24 @@ describe('The hosted CI workflow', () => {
     expect(workflowNpm.flatMap(npmCommands).map(missingScript).filter(Boolean)).toEqual([]);
   });
 
-  test('When its services and steps are read, then MySQL 8, Redis 7, RabbitMQ 3, the npm cache and the report are there', () => {
-    const images = Object.values(workflow.jobs).flatMap((job) =>
-      Object.values(job.services ?? {}).map((service) => service.image),
-    );
+  test('When its test job is read, then it runs on Node 24 and 26 from its matrix, not from .nvmrc', () => {
+    const setupNode = steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
+
+    expect(testJob.strategy?.matrix?.node).toEqual(['24', '26']);
+    expect(setupNode?.with).toMatchObject({ 'node-version': '${{ matrix.node }}' });
+    expect(setupNode?.with).not.toHaveProperty('node-version-file');
+  });
+
+  test('When its services and steps are read, then MySQL 8.4, Redis 8, RabbitMQ 4, the npm cache and the report are there', () => {
+    const images = Object.values(testJob.services ?? {}).map((service) => service.image);
     const setupNode = steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
     const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
 
     expect(images).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^mysql:8/),
-        expect.stringMatching(/^redis:7/),
-        expect.stringMatching(/^rabbitmq:3/),
+        expect.stringMatching(/^mysql:8\.4\.\d+$/),
+        expect.stringMatching(/^redis:8\./),
+        expect.stringMatching(/^rabbitmq:4\.[\d.]+-management$/),
       ]),
     );
     expect(setupNode?.with?.cache).toBe('npm');
