@@ -7,7 +7,9 @@
 #     so each reader has its own variables);
 #   - the relay and the projector connect to RabbitMQ as store_app, allowed only the store's own exchanges and
 #     queues (names beginning with store. or projector.), not as the administrator guest.
-# Passwords are random, made once per checkout and kept in .run/service-accounts.env (mode 600, git-ignored).
+# Passwords are random, made once per machine user and kept in ~/.local/state/store-manager/service-accounts.env
+# (mode 600): the accounts are the machine's (one MariaDB, one RabbitMQ), so every checkout on it must agree on
+# them; a file per checkout let two checkouts reset each other's passwords under a running stack.
 # Idempotent. Left alone, so the caller's settings win: MySQL when MYSQL_USER is set, each reader's account when
 # its <READER>_MYSQL_USER is set, RabbitMQ when AMQP_URL is set; everything when STACK_SERVICE_ACCOUNTS=no.
 # Where the machine does not allow it (no passwordless MariaDB root, not root for rabbitmqctl) it says so on
@@ -18,7 +20,7 @@ source "$(dirname "$0")/lib.sh"
 
 [ "${STACK_SERVICE_ACCOUNTS:-yes}" = no ] && exit 0
 
-accounts_file="${STACK_ACCOUNTS_FILE:-$REPO_ROOT/.run/service-accounts.env}"
+accounts_file="${STACK_ACCOUNTS_FILE:-${XDG_STATE_HOME:-$HOME/.local/state}/store-manager/service-accounts.env}"
 prefix="${STACK_ACCOUNT_PREFIX:-store_}" # tests give their own, so they never touch the stacks' accounts
 mkdir -p "$(dirname "$accounts_file")"
 
