@@ -47,6 +47,9 @@ export const DEFAULT_WRITE_LIMIT = { GATEWAY_WRITE_RATE: '200r/s', GATEWAY_WRITE
 export interface StackPlace {
   gatewayUrl: string;
   projectorUrl: string;
+  prometheusUrl: string;
+  /** The first orders-write replica's port (the others follow). */
+  ordersWriteBasePort: number;
   env: Record<string, string>;
 }
 
@@ -70,6 +73,8 @@ export function stackPlace(stackDir: string, env: NodeJS.ProcessEnv = process.en
   return {
     gatewayUrl: `http://127.0.0.1:${port('8080')}`,
     projectorUrl: `http://127.0.0.1:${port('5201')}`,
+    prometheusUrl: `http://127.0.0.1:${port('9090')}`,
+    ordersWriteBasePort: Number(port('5001')),
     env: {
       STACK_DIR: stackDir,
       GATEWAY_PORT: port('8080'),
@@ -82,7 +87,9 @@ export function stackPlace(stackDir: string, env: NodeJS.ProcessEnv = process.en
       ...names,
       // Each configuration starts from the same data (seed only), so no one inherits another's orders.
       STACK_RESET_DATA: 'yes',
-      STACK_PROMETHEUS: 'no',
+      // The report's Prometheus graphs come from each run's own Prometheus; steps last seconds, so scrape often.
+      STACK_PROMETHEUS: 'yes',
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
       STACK_BUILD: 'no',
       LOG_LEVEL: 'warn',
     },

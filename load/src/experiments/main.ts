@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       await measureConfiguration(configuration, {
         plan,
         stacksDir,
+        outDir: out,
         writeLimit: 'raised',
         q1: true,
         freshness: false,
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     const limited = await measureConfiguration(configuration, {
       plan,
       stacksDir,
+      outDir: out,
       writeLimit: 'default',
       q1: false,
       freshness: true,
