@@ -167,8 +167,8 @@ export function sampleResources(place: SamplerPlace): { stop: () => Promise<Reso
 /** Capacities of the groups for the analysis (the same grouping as the samples). */
 export function groupCapacities(stackDir: string): Record<string, number> {
   const groups = cpuGroups(readProcSnapshot(), readPidFiles(stackDir), process.pid, cpus().length);
-  return Object.fromEntries([
-    ...groups.map((group) => [group.name, group.capacityCores]),
+  return Object.fromEntries<number>([
+    ...groups.map((group): [string, number] => [group.name, group.capacityCores]),
     ['machine', cpus().length],
   ]);
 }

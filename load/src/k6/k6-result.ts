@@ -27,10 +27,14 @@ export function csvFields(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const char = line[i]!;
-    if (quoted && char === '"' && line[i + 1] === '"') ((field += '"'), i++);
-    else if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) (fields.push(field), (field = ''));
-    else field += char;
+    if (quoted && char === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (char === '"') quoted = !quoted;
+    else if (char === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += char;
   }
   fields.push(field);
   return fields;
@@ -112,10 +116,11 @@ export function k6Timeline(samples: readonly Sample[], origin: number): Timeline
   }
   return seconds.map((second, index) => {
     const { p50, p95 } = latencySummary(second.latencies);
-    const { latencies: _, ...counts } = second;
     return {
       second: index,
-      ...counts,
+      users: second.users,
+      requests: second.requests,
+      failures: second.failures,
       p50Ms: Number.isFinite(p50) ? p50 : 0,
       p95Ms: Number.isFinite(p95) ? p95 : 0,
     };
