@@ -63,12 +63,14 @@ export function stackPlace(stackDir: string, env: NodeJS.ProcessEnv = process.en
   const base = env.EXPERIMENTS_PORT_BASE ?? '2';
   if (!/^[2-5]$/.test(base)) throw new Error(`EXPERIMENTS_PORT_BASE must be 2, 3, 4 or 5, got "${base}"`);
   const port = (rest: string) => `${base}${rest}`;
+  // Another port base is another run at the same time: its data, keys and queues are its own too.
+  const own = base === '2' ? '' : base;
   const names = {
-    MYSQL_DATABASE: env.EXPERIMENTS_DATABASE ?? 'store_manager_experiments',
-    REDIS_KEY_PREFIX: 'experiments:',
-    EVENTS_EXCHANGE: 'store.events.experiments',
-    PROJECTOR_QUEUE: 'projector.orders.experiments',
-    DEAD_LETTER_QUEUE: 'projector.orders.experiments.dead-letter',
+    MYSQL_DATABASE: env.EXPERIMENTS_DATABASE ?? `store_manager_experiments${own && `_${own}`}`,
+    REDIS_KEY_PREFIX: `experiments${own}:`,
+    EVENTS_EXCHANGE: `store.events.experiments${own}`,
+    PROJECTOR_QUEUE: `projector.orders.experiments${own}`,
+    DEAD_LETTER_QUEUE: `projector.orders.experiments${own}.dead-letter`,
   };
   return {
     gatewayUrl: `http://127.0.0.1:${port('8080')}`,
