@@ -46,6 +46,8 @@ export interface Diagnosis {
   utilisations: Utilisation[];
   /** The first resource to reach FULL (by step, then the fullest in it); else the fullest at `step`. */
   filledFirst?: Utilisation & { step: number; users: number; full: boolean };
+  /** The whole machine's CPU at `step` (0–1): on a shared host it carries other work too. */
+  machine?: number;
   /** Queues and lag at `step` next to the first step: [name, first step, at step]. */
   signals: { name: string; first?: number; there?: number; unit: string }[];
   prediction?: Prediction;
@@ -150,7 +152,13 @@ export function diagnose({
   const index = breakingStep ?? steps.length - 1;
   const step = steps[index];
   if (!step) return undefined;
-  const perStep = steps.slice(0, index + 1).map((s) => stepUtilisations(samplesIn(samples, s), capacities));
+  // The machine as a whole is shown, not ranked: on a shared host it fills with other people's work.
+  const { machine, ...own } = capacities;
+  const perStep = steps.slice(0, index + 1).map((s) => stepUtilisations(samplesIn(samples, s), own));
+  const machineThere =
+    machine === undefined
+      ? undefined
+      : stepUtilisations(samplesIn(samples, step), { machine })[0]?.utilisation;
   const firstFull = perStep.findIndex((list) => (list[0]?.utilisation ?? 0) >= FULL);
   const at = firstFull >= 0 ? firstFull : index;
   const top = perStep[at]?.[0];
@@ -158,17 +166,12 @@ export function diagnose({
     const at = (s: StepWindow) => mean(samplesIn(samples, s).flatMap((sample) => value(sample) ?? []));
     return { name, unit, first: at(steps[0]!), there: at(step) };
   };
-  const prediction = predict(
-    steps,
-    steps.slice(0, breakingStep ?? steps.length),
-    samples,
-    capacities,
-    thinkSeconds,
-  );
+  const prediction = predict(steps, steps.slice(0, breakingStep ?? steps.length), samples, own, thinkSeconds);
   return {
     step: index,
     users: step.users,
     utilisations: perStep[index] ?? [],
+    ...(machineThere === undefined ? {} : { machine: machineThere }),
     ...(top ? { filledFirst: { ...top, step: at, users: steps[at]!.users, full: firstFull >= 0 } } : {}),
     signals: [
       signal('projector queue depth', 'messages', (sample) => sample.queueDepth),

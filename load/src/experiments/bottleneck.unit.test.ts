@@ -49,17 +49,23 @@ describe('bottleneck', () => {
     expect(diagnosis?.utilisations[1]?.utilisation).toBeCloseTo(0.45);
   });
 
-  test('When no resource reaches 80 %, then the fullest at the breaking step is named and marked not full', () => {
+  test('When no resource reaches 80 %, then the fullest at the breaking step is named and marked not full, the machine shown beside', () => {
     const diagnosis = diagnose({
       steps: steps([10, 20], [5, 10]),
       breakingStep: 1,
-      samples: samples([{ Redis: 0.1 }, { Redis: 0.4 }]),
-      capacities: { Redis: 1 },
+      samples: samples([
+        { Redis: 0.1, machine: 1.9 },
+        { Redis: 0.4, machine: 2 },
+      ]),
+      capacities: { Redis: 1, machine: 2 },
       thinkSeconds: 2,
       gateway: [],
     });
 
+    // The machine is full (other work on the host) but is shown beside, not named.
     expect(diagnosis?.filledFirst).toMatchObject({ resource: 'Redis', step: 1, full: false });
+    expect(diagnosis?.machine).toBe(1);
+    expect(diagnosis?.prediction?.bottleneck).toBe('Redis');
   });
 
   test('When demands are known from the steps that held, then the knee is X_max · (R₀ + Z) and the first step above it is predicted', () => {

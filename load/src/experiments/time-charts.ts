@@ -13,7 +13,10 @@ const panel = (y: string, title: string, color: string, extra: object = {}) => (
   width: 520,
   height: 110,
   mark: { type: 'line' as const, color, interpolate: 'step-after' as const },
-  encoding: { x: SECONDS, y: { field: y, type: 'quantitative' as const, title } },
+  encoding: {
+    x: SECONDS,
+    y: { field: y, type: 'quantitative' as const, title, axis: { format: '~s' } },
+  },
   ...extra,
 });
 
@@ -69,7 +72,7 @@ export function prometheusChart(series: readonly PromSeries[], title: string): T
     encoding: {
       x: { field: 'second', type: 'quantitative' as const, title: 'seconds into the ramp' },
       y: { field: 'value', type: 'quantitative' as const, title: yTitle },
-      color: { field: 'series', type: 'nominal' as const, title: null },
+      color: { field: 'series', type: 'nominal' as const, title: null, legend: { labelLimit: 320 } },
     },
   });
   return {

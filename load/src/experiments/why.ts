@@ -45,6 +45,7 @@ export function whyRows(runs: readonly ConfigurationRun[]): Row[] {
             .map((u) => `${u.resource} ${pct(u.utilisation)}`)
             .join(', ')
         : '–',
+      'machine CPU at the break': diagnosis?.machine === undefined ? '–' : pct(diagnosis.machine),
       'queue depth (msgs)': change('projector queue depth'),
       'outbox pending': change('outbox pending'),
       'projection lag ms': change('projection lag'),
@@ -53,7 +54,7 @@ export function whyRows(runs: readonly ConfigurationRun[]): Row[] {
         ? `${prediction.bottleneck} ${fixed(prediction.demandMs, 2)} ms/req → ≤ ${fixed(prediction.maxRps)} req/s, N* ≈ ${fixed(prediction.kneeUsers)} users`
         : '–',
       'predicted break': prediction?.predictedBreakUsers ?? (prediction ? 'beyond the ramp' : '–'),
-      'measured break': broke ? (broke.users ?? '?') : 'not reached',
+      'measured break': run.error ? 'incomplete' : broke ? (broke.users ?? '?') : 'not reached',
     };
   });
 }
@@ -61,8 +62,8 @@ export function whyRows(runs: readonly ConfigurationRun[]): Row[] {
 export const WHY_NOTES = [
   'Utilisation = CPU cores a process group used over the step ÷ the cores it can use (a Node process runs its ' +
     'JavaScript on one core; Redis one; MariaDB, RabbitMQ and the machine every core). A resource is *full* at ' +
-    '80 % (an M/M/1 queue waits 4× its service time there). Queue, outbox, lag and cache columns: first step → ' +
-    'breaking step.',
+    '80 % (an M/M/1 queue waits 4× its service time there). The whole machine is shown beside, not ranked: this ' +
+    'host runs other work too. Queue, outbox, lag and cache columns: first step → breaking step.',
   'Prediction: demand D = CPU seconds per request of each resource over the steps that held (utilisation law ' +
     'U = X·D); the bottleneck caps throughput at X_max = cores ÷ D; with think time Z (mean 2 s) Little’s law ' +
     'N = X·(R + Z) puts the knee at N* = X_max·(R₀ + Z). Shared servers (MariaDB, RabbitMQ, Redis) and the ' +
