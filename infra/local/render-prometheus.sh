@@ -3,7 +3,8 @@
 # prometheus.yml (compose), with static targets instead of DNS discovery. Not here: nginx (its stub_status is text
 # Prometheus cannot read, and the local stack runs no exporter for it; Debian packages one,
 # prometheus-nginx-exporter, if it is ever wanted) and the OTel collector (the local stack has none: its traces go
-# to the project's own OTLP sink). Prints the rendered file's path.
+# to the project's own OTLP sink). PROMETHEUS_SCRAPE_INTERVAL (5s) is shorter for npm run experiments, whose ramp
+# steps last seconds. Prints the rendered file's path.
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +22,7 @@ mkdir -p "$dir/data"
 cat >"$dir/prometheus.yml" <<YAML
 # Rendered by infra/local/render-prometheus.sh for the stack in $STACK_DIR; edit the script, not this file.
 global:
-  scrape_interval: 5s
+  scrape_interval: ${PROMETHEUS_SCRAPE_INTERVAL:-5s}
   evaluation_interval: 15s
   external_labels:
     stack: local

@@ -1,6 +1,7 @@
 // Smoke test of the whole stack through the gateway: a few orders and report reads for a short while, checked.
 //   compose:  docker-compose --profile load run --rm k6      (K6_SCRIPT=smoke.js, BASE_URL=http://nginx:8080)
-//   local:    k6 run -e BASE_URL=http://127.0.0.1:8080 load/k6/smoke.js
+//   local:    K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT=load/results/k6-smoke-dashboard.html \
+//             k6 run -e BASE_URL=http://127.0.0.1:8080 load/k6/smoke.js   (live charts on http://127.0.0.1:5665)
 // Plain ES2017 and k6 built-ins only (no remote imports), so it runs offline. The summary is JSON, written to
 // SUMMARY_PATH when set, else to stdout.
 import http from 'k6/http';

@@ -56,6 +56,8 @@ describe('bench table', () => {
       index: 0,
       users: 10,
       usersAtEnd: 10,
+      startedAtMs: 0,
+      endedAtMs: 10_000,
       seconds: 10,
       tasks: { report: figures(200, 1), order: figures(100, 10) },
     };

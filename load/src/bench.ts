@@ -1,7 +1,8 @@
 import { measureCeilings, type Ceiling } from './calibration/ceilings';
 import { writeReport } from './bench-report';
 import { ceilingRows, freshnessRows, scenarioRows } from './bench-table';
-import { runScenario } from './runner/run-scenario';
+import { join } from 'node:path';
+import { runLoad } from './k6/run-load';
 import { loadScenario, scaleScenario, scaleSettingsFromEnv, scenarioNames } from './scenarios';
 
 /*
@@ -10,7 +11,9 @@ import { loadScenario, scaleScenario, scaleSettingsFromEnv, scenarioNames } from
  * BASE_URL (http://127.0.0.1:8080) is the stack's gateway; MYSQL_DATABASE (store_manager) its database, where the
  * order-transaction ceiling writes. DURATION_SCALE and LOAD_SCALE shorten or shrink the scenario (load/scenarios/
  * README.md); CALIBRATION_USERS (32), CALIBRATION_S (5) and CALIBRATION_UNLOADED_S (2) size the ceilings, which
- * CALIBRATION=off skips. Writes load/results/bench-<scenario>-<time>.json and .md.
+ * CALIBRATION=off skips. Writes load/results/bench-<scenario>-<time>.json and .md. Where k6 is on the PATH it
+ * generates the load (live charts on http://127.0.0.1:5665, exported to load/results/bench-<scenario>-<time>-k6-
+ * dashboard.html); otherwise the project's runner does, with its progress line. K6_BIN=off forces the runner.
  */
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -39,7 +42,17 @@ async function main(): Promise<void> {
         progress: true,
       })
     : [];
-  const result = await runScenario(scenario, { baseUrl });
+  const say = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const { result, generator, dashboard } = await runLoad(scenario, {
+    baseUrl,
+    outDir: join(__dirname, '../../results'),
+    name: `bench-${name}-${stamp}`,
+    say,
+  });
+  say(
+    `measured by ${generator === 'k6' ? `k6 (dashboard report: ${dashboard})` : 'the project’s runner (no k6 on the PATH)'}`,
+  );
   const breaking = result.breakingPoint;
   writeReport(
     `bench-${name}`,
@@ -55,6 +68,7 @@ async function main(): Promise<void> {
         title: 'Verdict',
         rows: [
           {
+            'measured by': generator,
             thresholds: result.thresholds.passed ? 'passed' : 'failed',
             'error rate': `${(result.total.errorRate * 100).toFixed(2)} %`,
             'p95 ms': result.total.latencyMs.p95.toFixed(1),

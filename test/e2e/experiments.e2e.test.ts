@@ -118,3 +118,15 @@ test('When the charts are opened, then one per run and the comparison are there 
     expect(report).toContain(`](${file})`);
   }
 });
+
+test('When the report is handed in, then report.html holds every chart inline and no URL, and report.pdf exists with Chromium', () => {
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  expect(html).not.toMatch(/https?:\/\//);
+  expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(
+    Object.keys(results.charts.configurations).length,
+  );
+  expect(report).toContain('## Why it broke');
+  expect(report).toContain('## Charts over time');
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))
+    expect(existsSync(join(out, 'report.pdf'))).toBe(true);
+});

@@ -47,6 +47,9 @@ export const DEFAULT_WRITE_LIMIT = { GATEWAY_WRITE_RATE: '200r/s', GATEWAY_WRITE
 export interface StackPlace {
   gatewayUrl: string;
   projectorUrl: string;
+  prometheusUrl: string;
+  /** The first orders-write replica's port (the others follow). */
+  ordersWriteBasePort: number;
   env: Record<string, string>;
 }
 
@@ -60,16 +63,20 @@ export function stackPlace(stackDir: string, env: NodeJS.ProcessEnv = process.en
   const base = env.EXPERIMENTS_PORT_BASE ?? '2';
   if (!/^[2-5]$/.test(base)) throw new Error(`EXPERIMENTS_PORT_BASE must be 2, 3, 4 or 5, got "${base}"`);
   const port = (rest: string) => `${base}${rest}`;
+  // Another port base is another run at the same time: its data, keys and queues are its own too.
+  const own = base === '2' ? '' : base;
   const names = {
-    MYSQL_DATABASE: env.EXPERIMENTS_DATABASE ?? 'store_manager_experiments',
-    REDIS_KEY_PREFIX: 'experiments:',
-    EVENTS_EXCHANGE: 'store.events.experiments',
-    PROJECTOR_QUEUE: 'projector.orders.experiments',
-    DEAD_LETTER_QUEUE: 'projector.orders.experiments.dead-letter',
+    MYSQL_DATABASE: env.EXPERIMENTS_DATABASE ?? `store_manager_experiments${own && `_${own}`}`,
+    REDIS_KEY_PREFIX: `experiments${own}:`,
+    EVENTS_EXCHANGE: `store.events.experiments${own}`,
+    PROJECTOR_QUEUE: `projector.orders.experiments${own}`,
+    DEAD_LETTER_QUEUE: `projector.orders.experiments${own}.dead-letter`,
   };
   return {
     gatewayUrl: `http://127.0.0.1:${port('8080')}`,
     projectorUrl: `http://127.0.0.1:${port('5201')}`,
+    prometheusUrl: `http://127.0.0.1:${port('9090')}`,
+    ordersWriteBasePort: Number(port('5001')),
     env: {
       STACK_DIR: stackDir,
       GATEWAY_PORT: port('8080'),
@@ -82,7 +89,9 @@ export function stackPlace(stackDir: string, env: NodeJS.ProcessEnv = process.en
       ...names,
       // Each configuration starts from the same data (seed only), so no one inherits another's orders.
       STACK_RESET_DATA: 'yes',
-      STACK_PROMETHEUS: 'no',
+      // The report's Prometheus graphs come from each run's own Prometheus; steps last seconds, so scrape often.
+      STACK_PROMETHEUS: 'yes',
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
       STACK_BUILD: 'no',
       LOG_LEVEL: 'warn',
     },

@@ -11,7 +11,9 @@ import { makePlan, stepUsers } from './plan';
 import { answer } from './questions';
 import { reportMarkdown, type ReportInput } from './report';
 import { REPO_ROOT, Stack } from './stack';
+import { timeCharts } from './time-charts';
 import { tracesBreakdown } from './traces';
+import { writeHtmlAndPdf } from './report-html';
 
 /*
  * `npm run experiments [-- --quick]`: the lab's configurations C1–C6 measured one after the other, each on a
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       await measureConfiguration(configuration, {
         plan,
         stacksDir,
+        outDir: out,
         writeLimit: 'raised',
         q1: true,
         freshness: false,
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     const limited = await measureConfiguration(configuration, {
       plan,
       stacksDir,
+      outDir: out,
       writeLimit: 'default',
       q1: false,
       freshness: true,
@@ -77,7 +81,13 @@ async function main(): Promise<void> {
     : { problem: 'no configuration completed' };
 
   say('charts and report');
-  const charts: ReportInput['charts'] = { configurations: {}, comparison: 'comparison.svg' };
+  const charts: ReportInput['charts'] = {
+    configurations: {},
+    comparison: 'comparison.svg',
+    timelines: {},
+    prometheus: {},
+  };
+  for (const run of runs) await timeCharts(run, out, charts);
   for (const summary of summaries) {
     const file = `${summary.label.replace(/\W+/g, '-')}.svg`;
     const title = `${summary.label}: ramp-to-break (read-write mix) against users`;
@@ -105,6 +115,7 @@ async function main(): Promise<void> {
   const report = reportMarkdown(input);
   writeFileSync(join(out, 'report.md'), report);
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(input, null, 2)}\n`);
+  say(await writeHtmlAndPdf(report, out));
   const complete = runs.every((run) => !run.error);
   if (complete && process.env.KEEP_STACKS !== 'yes') rmSync(stacksDir, { recursive: true, force: true });
   else say(`stack folders kept in ${stacksDir}`);

@@ -6,6 +6,7 @@ import { breakingText, ms, pct, QUESTIONS, type Answers } from './questions';
 import type { ConfigurationRun } from './measure';
 import type { Plan } from './plan';
 import type { TracesBreakdown } from './traces';
+import { WHY_NOTES, whyRows } from './why';
 
 export interface ReportInput {
   startedAt: string;
@@ -19,7 +20,14 @@ export interface ReportInput {
   ceilings: Ceiling[];
   traces?: TracesBreakdown;
   tracesProblem?: string;
-  charts: { configurations: Record<string, string>; comparison: string };
+  charts: {
+    configurations: Record<string, string>;
+    comparison: string;
+    /** Per configuration: users, requests/s, p50/p95, failures/s over the ramp (Locust's Charts tab). */
+    timelines: Record<string, string>;
+    /** Per configuration: the run's Prometheus counters and rates; a text when they could not be read. */
+    prometheus: Record<string, string>;
+  };
 }
 
 const ratio = (value: number, of: number | undefined) => (of ? pct(value / of) : 'n/a');
@@ -71,6 +79,30 @@ export function ratioRows(input: ReportInput): Row[] {
   });
 }
 
+function generatorText(runs: readonly ConfigurationRun[]): string {
+  const used = new Set(runs.map((run) => run.generator).filter(Boolean));
+  if (used.has('k6'))
+    return 'k6 measured the load (its dashboard reports, `*-k6-dashboard.html`, are in this folder).';
+  return 'the project’s runner measured the load (no `k6` on the PATH; with k6 installed the same scenarios run under k6 and its live dashboard).';
+}
+
+function timeSeriesLines(input: ReportInput): string[] {
+  return input.runs.flatMap((run) => {
+    const timeline = input.charts.timelines[run.label];
+    const prometheus = input.charts.prometheus[run.label];
+    return [
+      `### ${run.label}`,
+      '',
+      timeline ? `![${run.label} over time](${timeline})` : 'no ramp measured',
+      '',
+      prometheus?.endsWith('.svg')
+        ? `![${run.label} Prometheus counters](${prometheus})`
+        : `Prometheus graphs not available: ${prometheus ?? 'not captured'}`,
+      '',
+    ];
+  });
+}
+
 function section(title: string, lines: string[]): string {
   return `## ${title}\n\n${lines.join('\n')}\n`;
 }
@@ -94,11 +126,18 @@ export function reportMarkdown(input: ReportInput): string {
       '100) would cap every run: C1–C6 run with it raised (`GATEWAY_WRITE_RATE=100000r/s`, ' +
       '`GATEWAY_WRITE_BURST=100000`); one more run of the best configuration keeps the default limit ' +
       `(${limited?.label ?? 'not run'}): ${breakingText(limitedSummary, top)}.\n`,
+    `**Load generator.** ${generatorText(input.runs)}\n`,
     section('Main table', [toTable(mainRows(input))]),
     `Best configuration: **${input.bestLabel ?? 'none'}**.\n`,
     ...(Object.keys(QUESTIONS) as (keyof Answers)[]).map((key) =>
       section(QUESTIONS[key], input.answers[key]),
     ),
+    section('Why it broke: the resource that filled first', [
+      toTable(whyRows(input.runs)),
+      '',
+      ...WHY_NOTES.flatMap((note) => [note, '']),
+    ]),
+    section('Charts over time (per configuration, through the ramp)', timeSeriesLines(input)),
     section('Calibration: this machine’s ceilings', [
       input.ceilings.length ? toTable(ceilingRows(input.ceilings)) : 'not measured',
       '',

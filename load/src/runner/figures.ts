@@ -22,6 +22,9 @@ export interface StepFigures extends Figures {
   ratePerSecond?: number;
   /** Users running (closed) or requests in flight (open) when the step ended. */
   usersAtEnd: number;
+  /** The step's start and end (epoch ms), to line it up with what was sampled meanwhile. */
+  startedAtMs: number;
+  endedAtMs: number;
   seconds: number;
   tasks: Record<string, Figures>;
 }
@@ -64,7 +67,8 @@ export function stepFigures(
   taskNames: readonly string[],
   freshness: boolean[],
 ): StepFigures {
-  const seconds = ((step.endedAt ?? performance.now()) - step.startedAt) / 1000;
+  const ended = step.endedAt ?? performance.now();
+  const seconds = (ended - step.startedAt) / 1000;
   const tasks: Record<string, Figures> = {};
   taskNames.forEach(
     (name, index) => (tasks[name] = figuresOf([step.tasks[index]!], seconds, freshness[index]!)),
@@ -73,6 +77,8 @@ export function stepFigures(
     index: step.index,
     ...step.target,
     usersAtEnd: step.usersAtEnd,
+    startedAtMs: Math.round(performance.timeOrigin + step.startedAt),
+    endedAtMs: Math.round(performance.timeOrigin + ended),
     seconds,
     ...figuresOf(step.tasks, seconds, freshness.some(Boolean)),
     tasks,

@@ -1,4 +1,5 @@
 import { LatencyLog } from './latency-log';
+import { Timeline } from './timeline';
 
 export type Failure =
   { kind: 'transport'; name: string } | { kind: 'status'; status: number } | { kind: 'body' };
@@ -89,10 +90,21 @@ export class ProgressWindow {
 export class Recorder {
   readonly steps: StepRecord[] = [];
   readonly window = new ProgressWindow();
-  /** Users running now (closed model) or requests in flight (open model), for the progress line. */
-  users = 0;
+  /** Per-second samples of the whole run (the report's time-series charts). */
+  readonly timeline = new Timeline();
+  private running = 0;
 
   constructor(readonly taskNames: readonly string[]) {}
+
+  /** Users running now (closed model) or requests in flight (open model), for the progress line and timeline. */
+  get users(): number {
+    return this.running;
+  }
+
+  set users(count: number) {
+    this.running = count;
+    this.timeline.users(count);
+  }
 
   get current(): StepRecord | undefined {
     return this.steps.at(-1);
@@ -110,6 +122,7 @@ export class Recorder {
     tally.latency.add(ms);
     this.window.requests++;
     this.window.latency.add(ms);
+    this.timeline.answered(this.users, ms, failure !== undefined);
     if (failure) this.fail(tally, failure);
   }
 
@@ -117,6 +130,7 @@ export class Recorder {
     const tally = step.tasks[task]!;
     tally.requests++;
     this.window.requests++;
+    this.timeline.answered(this.users, undefined, true);
     this.fail(tally, { kind: 'transport', name });
   }
 

@@ -9,6 +9,7 @@ import { showProgress, type ProgressOptions } from './progress';
 import { Recorder } from './recorder';
 import { runSetup, runTag } from './setup';
 import { Stopper } from './stopper';
+import type { TimelinePoint } from './timeline';
 import { prepareTasks, type AnswerListener } from './tasks';
 
 export interface RunOptions {
@@ -37,6 +38,8 @@ export interface ScenarioResult {
   /** The scenario's thresholds over the whole run. */
   thresholds: { errorRate: number; p95Ms: number; passed: boolean };
   thinkMs?: { count: number; mean: number };
+  /** One point per second of the load: users, answers, failures, p50/p95 (Locust's Charts tab). */
+  timeline: TimelinePoint[];
 }
 
 /**
@@ -151,5 +154,6 @@ function summarize(
         !(total.latencyMs.p95 > scenario.thresholds.p95Ms),
     },
     thinkMs: run.closed?.thinkMs,
+    timeline: recorder.timeline.points(),
   };
 }

@@ -29,9 +29,11 @@ const importsOf = (program: Program): string[] =>
 const SCRIPTS = scriptsUnder(K6_DIR).map((file) => relative(K6_DIR, file));
 
 describe('the k6 scripts', () => {
-  test('When load/k6 is listed, then it has one script per scenario, and the smoke test', () => {
+  test('When load/k6 is listed, then it has one script per scenario, the smoke test and the scenario-file runner', () => {
     const topLevel = SCRIPTS.filter((script) => !script.includes('/')).sort();
-    expect(topLevel).toEqual([...scenarioNames(), 'smoke'].map((name) => `${name}.js`).sort());
+    expect(topLevel).toEqual(
+      [...scenarioNames(), 'smoke', 'scenario-file'].map((name) => `${name}.js`).sort(),
+    );
   });
 
   test.each(scenarioNames())('When scenario %s is run by k6, then its script opens its own JSON', (name) => {
