@@ -18,7 +18,11 @@ export function healthRouter(checks: ReadinessChecks, logger: Logger): Router {
       Object.entries(checks).map(async ([name, check]) => [name, await probe(check)] as const),
     );
     const failed = results.filter(([, outcome]) => outcome !== 'ok');
-    const body = { status: failed.length ? 'unavailable' : 'ok', ...RUNTIME, checks: Object.fromEntries(results) };
+    const body = {
+      status: failed.length ? 'unavailable' : 'ok',
+      ...RUNTIME,
+      checks: Object.fromEntries(results),
+    };
     if (!failed.length) {
       res.json(body);
       return;

@@ -6,6 +6,7 @@ import {
   activeTraceparent,
   routeTemplate,
   httpMetricsMiddleware,
+  traceRequests,
   metricsRouter,
   runWithRequestId,
   type Logger,
@@ -36,6 +37,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(traceRequests()); // first: everything after runs in the request's trace context
   app.use(securityHeaders);
   app.use(identify(options.service));
   app.use(accessLog(options.logger));
@@ -62,8 +64,9 @@ function identify(service: string): RequestHandler {
     res.set('X-Service', service);
     // Which replica answered: the gateway balances over several, and experiments need to tell them apart.
     res.set('X-Instance', `${host}:${req.socket.localPort ?? 0}`);
-    // The server span's context (the OTel SDK started it before Express saw the request), so a client or the
-    // gateway's log can find the trace. Without the SDK there is no trace, and no header.
+    // The request's trace context (traceRequests: its server span, or an order's unsampled context), so a client
+    // or the gateway's log can find the trace. Without the SDK, or for a read the head sampling left out, there is
+    // no trace, and no header.
     const traceparent = activeTraceparent();
     if (traceparent) res.set('traceparent', traceparent);
     runWithRequestId(requestId, next);
