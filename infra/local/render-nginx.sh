@@ -32,6 +32,12 @@ export GW_CACHE="${GATEWAY_CACHE:-on}"
 export GW_WRITE_RATE="${GATEWAY_WRITE_RATE:-200r/s}"
 export GW_WRITE_BURST="${GATEWAY_WRITE_BURST:-100}"
 
+# /docs: the contract from the repository, the viewer's files from the installed npm package (npm ci).
+export GW_DOCS_DIR="$REPO_ROOT/docs/api"
+GW_SWAGGER_UI_DIR="$(cd "$REPO_ROOT" && node -p "require('path').dirname(require.resolve('swagger-ui-dist/package.json', { paths: ['tools/openapi'] }))" 2>/dev/null)" ||
+  die "swagger-ui-dist is not installed (run npm ci): the gateway's /docs viewer needs it"
+export GW_SWAGGER_UI_DIR
+
 template="$REPO_ROOT/nginx.conf"
 # shellcheck disable=SC2016 # literal \${GW_...} placeholders, not expansions
 names="$(grep -o '\${GW_[A-Z_]*}' "$template" | sort -u | tr '\n' ' ')"

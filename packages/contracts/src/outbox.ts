@@ -46,7 +46,7 @@ export const outboxRowSchema = z.object({
 
 export type OutboxRow = z.input<typeof outboxRowSchema>;
 
-/** Row → the published event envelope (see API.md "Events"): the sequence is the row's, occurred_at its commit time. */
+/** Row → the published event envelope (the envelope of events.ts): the sequence is the row's, occurred_at its commit time. */
 export const outboxEventSchema = outboxRowSchema
   .transform((row) => ({
     event_id: row.event_id,

@@ -1,4 +1,4 @@
-/** Error codes of the API contract (shared/design/API.md, "Conventions") and the status each one answers. */
+/** Error codes of the API contract (docs/api/openapi.yaml, schema ErrorCode) and the status each one answers. */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   INVALID_ID: 400,

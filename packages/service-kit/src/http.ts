@@ -114,7 +114,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError && appError.code !== 'INTERNAL' && appError.code !== 'UNAVAILABLE') {
-      // API.md: a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields.
+      // The contract (docs/api/openapi.yaml): a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields.
       const deleteMiss = req.method === 'DELETE' && appError.code === 'NOT_FOUND';
       res
         .status(appError.status)

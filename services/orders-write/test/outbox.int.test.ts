@@ -76,7 +76,7 @@ describe('Outbox relay', () => {
   });
   afterAll(() => app.stop());
 
-  it('When an order is placed, then OrderCreated arrives with exactly the payload of API.md', async () => {
+  it('When an order is placed, then OrderCreated arrives with exactly the payload packages/contracts defines', async () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 5.75, 10);
     const marked = new Promise<void>((resolve) => {

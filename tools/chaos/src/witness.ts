@@ -133,7 +133,7 @@ export const drillTotal = (tallies: WindowTallies): Tally =>
 
 const reasonOf = (outcome: Outcome): string => ('status' in outcome ? String(outcome.status) : outcome.error);
 
-/** The 201 body of POST /orders (API.md): order_id, user_id, total_amount in dollars with at most 2 decimals. */
+/** The 201 body of POST /orders (docs/api/openapi.yaml): order_id, user_id, total_amount in dollars with at most 2 decimals. */
 function parseOrder(text: string | undefined): { id: number; seen: SeenOrder } | undefined {
   if (text === undefined) return undefined;
   try {

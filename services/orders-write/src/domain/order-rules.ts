@@ -1,5 +1,5 @@
 /*
- * API.md "Rules of an order" as pure code: no I/O, no ORM, no clock. The per-order path and the group commit
+ * The contract's "Rules of an order" (docs/api/openapi.yaml, POST /orders) as pure code: no I/O, no ORM, no clock. The per-order path and the group commit
  * both decide with these functions, so a batch of orders follows exactly the rules one order follows.
  */
 

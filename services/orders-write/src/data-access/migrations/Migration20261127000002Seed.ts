@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** The seed data of API.md, loaded once on an empty database. */
+/** The seed data of the contract (docs/api/openapi.yaml, "Seed data"), loaded once on an empty database. */
 export class Migration20261127000002Seed extends Migration {
   override up(): void {
     this.addSql(`insert into users (id, name, email) values

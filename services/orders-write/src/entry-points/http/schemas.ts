@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '@store/service-kit';
 import { hasAtMostTwoDecimals } from '../../domain/money';
 
-/** Request shapes of API.md's write side; every rule lives here so the 400 details name the field. */
+/** Request shapes of the write side's routes (docs/api/openapi.yaml); every rule lives here so the 400 details name the field. */
 export const createUserBody = z.object({
   name: z.string().trim().min(1).max(100),
   email: z.email().max(150),
