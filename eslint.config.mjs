@@ -61,5 +61,15 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { window: 'readonly', URL: 'readonly', SwaggerUIBundle: 'readonly' } },
   },
+  {
+    // The runtime check runs on any Node, before anything is compiled: plain CommonJS, no tsconfig.
+    files: ['infra/**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );
