@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreEvent } from '@store/contracts';
 import { AmqpConnection, type Consumer } from '@store/messaging';
 import { createLogger, createMetricsRegistry, type Logger } from '@store/observability';
@@ -5,7 +6,6 @@ import { Lifecycle, type RunningServer } from '@store/service-kit';
 import type { Config } from './config';
 import { openStores, type Stores } from './data-access/stores';
 import type { IdFilter } from './domain/ports';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   rebuildProjection,
   rebuildWhenFree,
