@@ -5,6 +5,7 @@ export * from './http';
 export * from './lifecycle';
 export * from './validation';
 export * from './mysql-pool';
+export * from './mysql-unavailable';
 export * from './redis-client';
 export * from './run-service';
 export * from './security-headers';
