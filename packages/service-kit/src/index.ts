@@ -7,5 +7,6 @@ export * from './validation';
 export * from './mysql-pool';
 export * from './mysql-unavailable';
 export * from './redis-client';
+export * from './redis-lock';
 export * from './run-service';
 export * from './security-headers';
