@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { repoRoot } from '@store/service-kit/repo-root';
 
-/** The repository root, from load/dist/src/experiments or load/src/experiments. */
-export const REPO_ROOT = join(__dirname, __dirname.includes('/dist/') ? '../../../..' : '../../..');
+export const REPO_ROOT = repoRoot();
 
 export interface ScriptResult {
   status: number | null;
