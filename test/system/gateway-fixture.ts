@@ -58,10 +58,14 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Starts nginx with the rendered config (GATEWAY_* switches in `env`) before the two stubs. */
+/**
+ * Starts nginx with the rendered config (GATEWAY_* switches in `env`) before the two stubs; `upstreams: false`
+ * starts no stub, so that no replica answers.
+ */
 export async function startStubGateway(
   ports: GatewayPorts,
   env: Record<string, string> = {},
+  { upstreams = true } = {},
 ): Promise<StubGateway> {
   if (spawnSync('sh', ['-c', 'command -v nginx || test -x /usr/sbin/nginx']).status !== 0) {
     run('bash', ['infra/local/install-tools.sh']); // as the e2e tier does on a fresh machine
@@ -69,7 +73,9 @@ export async function startStubGateway(
   const reached: string[] = [];
   const stackDir = mkdtempSync(join(tmpdir(), 'gateway-stub-'));
   chmodSync(stackDir, 0o755); // nginx's workers (not root) write the report cache below it
-  const stubs = [await stub(ports.ordersWrite, reached), await stub(ports.reportsRead, reached)];
+  const stubs = upstreams
+    ? [await stub(ports.ordersWrite, reached), await stub(ports.reportsRead, reached)]
+    : [];
   const url = `http://127.0.0.1:${ports.gateway}`;
   let pid: number | undefined;
   const stop = async () => {
