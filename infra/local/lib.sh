@@ -75,6 +75,13 @@ pid_ours() {
   pid_alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null |
     grep -Eq '(^|/)(node|nginx|prometheus)( |:|$)|/supervise\.sh '
 }
+# Pid and state files are read while they are written (start.sh polls a supervisor that is writing its own pid):
+# a plain `>` truncates first, and a reader in that instant saw an empty pid, took the supervisor for dead and
+# failed the start ("exited during start", before the service had a log). A rename is atomic: a reader sees the
+# old content or the new, never none.
+write_atomically() { # file content
+  printf '%s\n' "$2" >"$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
 read_pid() { if [ -f "$PID_DIR/$1.pid" ]; then cat "$PID_DIR/$1.pid"; fi; }
 # A supervised process (supervise.sh): its supervisor's pid, and one value of its state file (restarts, last_exit,
 # last_exit_at, pid).

@@ -72,7 +72,8 @@ start_supervised() { # name command...
   shift
   rm -f "$PID_DIR/$name.pid" "$SUPERVISOR_DIR/$name".{state,restart}
   nohup bash infra/local/supervise.sh "$name" -- "$@" </dev/null >>"$LOG_DIR/supervisor.log" 2>&1 &
-  echo $! >"$SUPERVISOR_DIR/$name.pid" # nohup execs bash: the same pid, written here so no check ever misses it
+  # nohup execs bash: the same pid the supervisor writes itself, written here too so no check ever misses it
+  write_atomically "$SUPERVISOR_DIR/$name.pid" "$!"
 }
 # Still starting well: its supervisor runs and has seen no exit (a crash at start is not waited out in back-off).
 starting_well() { # name
@@ -84,13 +85,14 @@ if tracing_enabled; then
   log "starting trace-sink on $STACK_HOST:$TRACE_SINK_PORT (traces in $TRACE_DIR)"
   start_supervised trace-sink env NODE_ENV=production TRACE_SINK_HOST="$STACK_HOST" \
     TRACE_SINK_PORT="$TRACE_SINK_PORT" TRACE_SINK_DIR="$TRACE_DIR" node tools/traces/dist/src/sink.js
-  for _ in $(seq 1 50); do
-    [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] && break
+  # The same bound as the services' readiness: on a busy machine node takes more than a few seconds to boot.
+  deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
+  until [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ]; do
     starting_well trace-sink || fail_with_log trace-sink "exited during start"
+    [ "$SECONDS" -lt "$deadline" ] ||
+      fail_with_log trace-sink "does not answer on $TRACE_SINK_PORT after ${READY_TIMEOUT_SECONDS}s"
     sleep 0.2
   done
-  [ "$(http_status "http://$STACK_HOST:$TRACE_SINK_PORT/health")" = 200 ] ||
-    fail_with_log trace-sink "does not answer on $TRACE_SINK_PORT"
 else
   log "OTEL_SDK_DISABLED=true: no tracing, no trace sink"
 fi

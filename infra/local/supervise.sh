@@ -44,7 +44,7 @@ mkdir -p "$SUPERVISOR_DIR" "$PID_DIR" "$LOG_DIR"
 state_file="$SUPERVISOR_DIR/$name.state"
 request_file="$SUPERVISOR_DIR/$name.restart"
 service_log="$LOG_DIR/$name.log"
-echo "$$" >"$SUPERVISOR_DIR/$name.pid"
+write_atomically "$SUPERVISOR_DIR/$name.pid" "$$"
 rm -f "$request_file"
 
 # The trap only raises a flag: the loop acts on it between steps, so a stop can never leave a started service
@@ -57,9 +57,6 @@ say() {
   line="[supervisor] $(printf '%(%Y-%m-%dT%H:%M:%S)T' -1) $name $*"
   printf '%s\n' "$line" >>"$service_log"
   printf '%s\n' "$line" >>"$LOG_DIR/supervisor.log"
-}
-write_atomically() { # file content
-  printf '%s\n' "$2" >"$1.tmp" && mv -f "$1.tmp" "$1"
 }
 
 restarts=0

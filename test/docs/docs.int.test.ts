@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { ERROR_STATUS } from '@store/service-kit/errors';
+import { COMMON_ERROR_STATUS } from '@store/service-kit/errors';
+import { ORDER_ERROR_STATUS } from '../../services/orders-write/src/domain/errors';
 import {
   anchors,
   codeTexts,
@@ -111,7 +112,8 @@ function readersOf(name: string): string[] {
   );
 }
 
-const ERROR_CODES = new Set(Object.keys(ERROR_STATUS));
+/** The API's error codes, which look like switches in prose: every service's, the common ones and orders-write's. */
+const ERROR_CODES = new Set([...Object.keys(COMMON_ERROR_STATUS), ...Object.keys(ORDER_ERROR_STATUS)]);
 
 // ---- the README's test command --------------------------------------------------------------------------
 function readmeTestCommand(): string {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONFIGURATIONS } from '../../load/src/experiments/configurations';
 import { QUESTIONS } from '../../load/src/experiments/questions';
+import { loadScenario } from '../../load/src/scenarios';
 import { REPO_ROOT } from './stack';
 
 /*
@@ -16,7 +17,7 @@ interface Summary {
   label: string;
   q1?: { users: number; rps: number; p50Ms: number; errorRate: number };
   steps: { users: number; rps: number; p50Ms: number; p95Ms: number; errorRate: number }[];
-  breaking: { users: number; errorRate: number; p95Ms: number } | null;
+  breaking: { step: number; users: number; errorRate: number; p95Ms: number; reasons: string[] } | null;
   peakRps: number;
   complete: boolean;
 }
@@ -85,26 +86,34 @@ test('When the report is read, then each of Q1–Q7 is answered with figures', (
   expect(report).toContain('## Projection lag');
 });
 
-test('When the figures are checked, then they are sane: RPS > 0, error rates in [0, 1], breaking points on a step', () => {
+test('When the figures are checked, then each ramp ran its steps in order up to the breaking one, the steps before it held, and Q1 was served', () => {
+  const ramp = loadScenario('ramp-to-break').load;
+  const breakingCriteria = ramp.model === 'closed' ? ramp.breakingCriteria : undefined;
+  const q1Thresholds = loadScenario('read-only').thresholds;
+  expect(breakingCriteria).toBeDefined();
   for (const summary of results.summaries) {
-    expect(summary.steps.length).toBeGreaterThan(0);
-    expect(summary.peakRps).toBeGreaterThan(0);
-    for (const step of summary.steps) {
-      expect(results.stepUsers).toContain(step.users);
+    // A ramp stops at its breaking step; without one it ran every step.
+    const through = summary.breaking ? summary.breaking.step + 1 : results.stepUsers.length;
+    expect(summary.steps.map((step) => step.users)).toEqual(results.stepUsers.slice(0, through));
+    expect(summary.breaking?.users ?? null).toBe(summary.breaking ? summary.steps.at(-1)!.users : null);
+    expect(summary.breaking === null || summary.breaking.reasons.length > 0).toBe(true);
+    const held = summary.steps.slice(0, summary.breaking?.step ?? summary.steps.length);
+    for (const step of held) {
       expect(step.rps).toBeGreaterThan(0);
-      expect(step.errorRate).toBeGreaterThanOrEqual(0);
-      expect(step.errorRate).toBeLessThanOrEqual(1);
+      expect(step.errorRate).toBeLessThanOrEqual(breakingCriteria!.errorRate);
       expect(step.p95Ms).toBeGreaterThanOrEqual(step.p50Ms);
     }
-    if (summary.breaking) expect(results.stepUsers).toContain(summary.breaking.users);
-    if (summary.q1) {
-      expect(summary.q1.users).toBe(100);
-      expect(summary.q1.rps).toBeGreaterThan(0);
-      expect(summary.q1.errorRate).toBeGreaterThanOrEqual(0);
-      expect(summary.q1.errorRate).toBeLessThanOrEqual(1);
-    }
+    expect(summary.peakRps).toBe(Math.max(...summary.steps.map((step) => step.rps)));
   }
-  expect(results.summaries.slice(0, 6).every((summary) => summary.q1)).toBe(true);
+  // Q1 (read-only at 100 users) on each configuration at the raised limit, not on the default-limit run.
+  expect(results.summaries.map((summary) => Boolean(summary.q1))).toEqual(
+    results.runs.map((run) => run.writeLimit === 'raised'),
+  );
+  for (const q1 of results.summaries.flatMap((summary) => (summary.q1 ? [summary.q1] : []))) {
+    expect(q1.users).toBe(100);
+    expect(q1.rps).toBeGreaterThan(0);
+    expect(q1.errorRate).toBeLessThanOrEqual(q1Thresholds.errorRate);
+  }
   expect(results.ceilings.map((ceiling) => ceiling.name)).toHaveLength(3);
   for (const ceiling of results.ceilings) expect(ceiling.loaded.rps).toBeGreaterThan(0);
 });

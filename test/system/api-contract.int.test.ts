@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { uniqueEmail, uniqueName, uniqueSku, type HttpClient, type RequestOptions } from '@store/testing';
+import { COMMON_ERROR_STATUS } from '@store/service-kit/errors';
 import { answerValidator } from '../../tools/openapi/src/answer-validator';
+import { ORDER_ERROR_STATUS } from '../../services/orders-write/src/domain/errors';
 import { listOperations, loadDocument } from '../../tools/openapi/src/document';
 import { startTestService, type TestService } from '../../services/orders-write/test/helpers';
 import {
@@ -183,5 +185,14 @@ describe('The API contract (docs/api/openapi.yaml) against the running services'
     const codes = (document.components?.schemas?.ErrorCode as { enum: string[] }).enum;
     const fromNginxOrNowhere = ['RATE_LIMITED', 'INTERNAL'];
     expect([...codesSeen].sort()).toEqual(codes.filter((code) => !fromNginxOrNowhere.includes(code)).sort());
+  });
+
+  test('When the document is read, then it lists every error code of the services with its status', () => {
+    // every code a client can get: the ones every service shares and orders-write's own (no other has any)
+    const statuses: Record<string, number> = { ...COMMON_ERROR_STATUS, ...ORDER_ERROR_STATUS };
+    const schemas = document.components?.schemas as Record<string, { enum?: string[] }>;
+    expect([...(schemas.ErrorCode?.enum ?? [])].sort()).toEqual(Object.keys(statuses).sort());
+    const text = JSON.stringify(document);
+    for (const [code, status] of Object.entries(statuses)) expect(text).toContain(`${code}\` ${status}`);
   });
 });

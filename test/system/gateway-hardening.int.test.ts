@@ -1,89 +1,27 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventually } from '@store/testing';
+import { startStubGateway, type StubGateway } from './gateway-fixture';
 
 /*
- * The repository's nginx.conf, rendered by the local stack's own script, in front of two stub upstreams that
- * answer every path and write down what reached them: so "never exposed" is checked where it matters, at the
- * upstream, for every spelling of an internal path. Ports from this test's own range (24xxx).
+ * The repository's nginx.conf in front of stub upstreams that write down what reached them (gateway-fixture.ts):
+ * so "never exposed" is checked where it matters, at the upstream, for every spelling of an internal path.
+ * Ports from this test's own range (24xxx).
  */
-const REPO_ROOT = join(__dirname, '../..');
-const GATEWAY = 'http://127.0.0.1:24080';
-const ports = { gateway: 24080, status: 24081, ordersWrite: 24101, reportsRead: 24201 };
-
-const reached: string[] = [];
-const stubs: Server[] = [];
-let stackDir: string;
-let nginxConf: string;
-
-/** An upstream that answers 200 JSON for any path, with headers a careless service would send. */
-function stub(port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    reached.push(`${req.method} ${req.url}`);
-    res.setHeader('content-type', 'application/json');
-    res.setHeader('x-powered-by', 'Express');
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.end(JSON.stringify({ path: req.url }));
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
-
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const result = spawnSync(command, args, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout.trim();
-};
+let gateway: StubGateway;
+let GATEWAY: string;
+let reached: string[];
 
 beforeAll(async () => {
-  if (spawnSync('sh', ['-c', 'command -v nginx || test -x /usr/sbin/nginx']).status !== 0) {
-    run('bash', ['infra/local/install-tools.sh']); // as the e2e tier does on a fresh machine
-  }
-  stackDir = mkdtempSync(join(tmpdir(), 'gateway-hardening-'));
-  chmodSync(stackDir, 0o755); // nginx's workers (not root) write the report cache below it
-  stubs.push(await stub(ports.ordersWrite), await stub(ports.reportsRead));
-  nginxConf = run('bash', ['infra/local/render-nginx.sh'], {
-    STACK_DIR: stackDir,
-    GATEWAY_PORT: String(ports.gateway),
-    GATEWAY_STATUS_PORT: String(ports.status),
-    ORDERS_WRITE_BASE_PORT: String(ports.ordersWrite),
-    REPORTS_READ_BASE_PORT: String(ports.reportsRead),
-    ORDERS_WRITE_REPLICAS: '1',
-    REPORTS_READ_REPLICAS: '1',
-    GATEWAY_WRITE_RATE: '1r/m', // the second write within a minute is refused
-    GATEWAY_WRITE_BURST: '1',
-  });
-  run('nginx', ['-p', join(stackDir, 'nginx'), '-c', nginxConf]);
-  await eventually('the gateway to answer', async () =>
-    (await fetch(`${GATEWAY}/health-check`).catch(() => undefined))?.ok ? true : undefined,
+  gateway = await startStubGateway(
+    { gateway: 24080, status: 24081, ordersWrite: 24101, reportsRead: 24201 },
+    {
+      GATEWAY_WRITE_RATE: '1r/m', // the second write within a minute is refused
+      GATEWAY_WRITE_BURST: '1',
+    },
   );
+  GATEWAY = gateway.url;
+  reached = gateway.reached;
 }, 300_000);
 
-afterAll(async () => {
-  if (nginxConf) {
-    const pid = Number(readFileSync(join(stackDir, 'pids', 'nginx.pid'), 'utf8'));
-    process.kill(pid, 'SIGQUIT');
-    await eventually('nginx to stop', () => Promise.resolve(isRunning(pid) ? undefined : true));
-  }
-  await Promise.all(stubs.map((server) => new Promise((resolve) => server.close(resolve))));
-  if (stackDir) rmSync(stackDir, { recursive: true, force: true });
-});
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+afterAll(() => gateway?.stop());
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',

@@ -61,7 +61,7 @@ export async function measureConfiguration(
   const place = stackPlace(stackDir);
   const limit = options.writeLimit === 'raised' ? RAISED_WRITE_LIMIT : DEFAULT_WRITE_LIMIT;
   const switches = { ...configuration.switches, ...limit };
-  const stack = new Stack({ ...place.env, ...switches });
+  const stack = new Stack({ ...place.env, ...switches }, options.say);
   const run: ConfigurationRun = {
     label,
     id: configuration.id,

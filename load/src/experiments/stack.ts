@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { repoRoot } from '@store/service-kit/repo-root';
 
-/** The repository root, from load/dist/src/experiments or load/src/experiments. */
-export const REPO_ROOT = join(__dirname, __dirname.includes('/dist/') ? '../../../..' : '../../..');
+export const REPO_ROOT = repoRoot();
 
 export interface ScriptResult {
   status: number | null;
@@ -47,14 +47,24 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/** How many times a configuration's stack is started before its run is given up (the retry says why). */
+const START_ATTEMPTS = 2;
+
 /** The plain-process stack of one configuration: started by infra/local/start.sh, stopped by stop.sh. */
 export class Stack {
   /** The stack started and not yet stopped, for the signal handler of main. */
   static active: Stack | undefined;
   private running = false;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly say: (text: string) => void = () => undefined,
+  ) {}
 
+  /**
+   * Starts the stack; one that fails to start is stopped and started once more, with start.sh's reason printed,
+   * so one bad start on a busy machine costs a retry and not the configuration's figures.
+   */
   async start(): Promise<void> {
     const gatewayPort = Number(this.env.GATEWAY_PORT);
     if (await portInUse(gatewayPort)) {
@@ -63,12 +73,15 @@ export class Stack {
           `one (stop it with STACK_DIR=<its folder> and the same ports, or set EXPERIMENTS_PORT_BASE)`,
       );
     }
-    this.running = true;
-    Stack.active = this;
-    const started = await runScript('infra/local/start.sh', this.env, 180_000);
-    if (started.status !== 0) {
+    for (let attempt = 1; ; attempt++) {
+      this.running = true;
+      Stack.active = this;
+      const started = await runScript('infra/local/start.sh', this.env, 180_000);
+      if (started.status === 0) return;
       await this.stop();
-      throw new Error(`the stack did not start (${this.env.STACK_DIR}):\n${started.output.slice(-3000)}`);
+      const reason = `the stack did not start (${this.env.STACK_DIR}, attempt ${attempt} of ${START_ATTEMPTS}):\n${started.output.slice(-3000)}`;
+      if (attempt >= START_ATTEMPTS) throw new Error(reason);
+      this.say(`${reason}\nstarting it once more`);
     }
   }
 

@@ -1,14 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '@store/service-kit/repo-root';
 import { scenarioProblems } from './consistency';
 import { type Scenario, scenarioSchema } from './schema';
 
-/** load/scenarios/, from the sources (load/src/scenarios) and from the build (load/dist/src/scenarios). */
-export const SCENARIOS_DIR = join(
-  __dirname,
-  __dirname.split(sep).includes('dist') ? '../../..' : '../..',
-  'scenarios',
-);
+/** load/scenarios/, from the sources and from the build alike. */
+export const SCENARIOS_DIR = join(repoRoot(), 'load', 'scenarios');
 
 export function scenarioNames(dir = SCENARIOS_DIR): string[] {
   return readdirSync(dir)

@@ -1,4 +1,5 @@
 export * from './events';
+export * from './limits';
 export * from './names';
 export * from './outbox';
 export * from './projection-keys';

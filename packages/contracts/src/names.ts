@@ -3,6 +3,12 @@ export const EXCHANGE = 'store.events';
 export const DEAD_LETTER_EXCHANGE = 'store.events.dlx';
 export const PROJECTOR_QUEUE = 'projector.orders';
 export const DEAD_LETTER_QUEUE = 'projector.orders.dead-letter';
+/** The settings that name and bound the projector's queue, as a failed declaration's advice names them. */
+export const PROJECTOR_QUEUE_SETTINGS = {
+  queue: 'PROJECTOR_QUEUE',
+  deliveryLimit: 'PROJECTOR_DELIVERY_LIMIT',
+  guide: 'docs/scaling.md, "Migrating the projector queue"',
+};
 
 export const ROUTING_KEYS = {
   OrderCreated: 'order.created',

@@ -68,8 +68,8 @@ export class AmqpConnection {
 
   constructor(private readonly options: AmqpConnectionOptions) {
     this.logger = options.logger.child({ component: 'amqp-connection' });
-    // Capped at 5 s: a reconnect attempt to a dead broker is cheap, and a longer cap kept the relay and the
-    // projector away for up to 30 s after the broker was back (npm run chaos, RabbitMQ restart: 43–84 s recovery).
+    // Capped at 5 s: a reconnect attempt to a dead broker is cheap, and a longer cap kept the publisher and the
+    // consumer away for up to 30 s after the broker was back (npm run chaos, RabbitMQ restart: 43–84 s recovery).
     this.backoff = { initialDelayMs: 250, maxDelayMs: 5_000, ...options.reconnect };
   }
 

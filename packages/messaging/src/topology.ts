@@ -1,38 +1,42 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import { SetupError } from './amqp-connection';
-import {
-  DEAD_LETTER_EXCHANGE,
-  DEAD_LETTER_QUEUE,
-  EXCHANGE,
-  PROJECTOR_QUEUE,
-  ROUTING_KEYS,
-} from '@store/contracts';
+import { DEAD_LETTER_EXCHANGE, EXCHANGE, ROUTING_KEYS } from '@store/contracts';
 
 /**
- * How many times the projector's queue delivers one message before dead-lettering it (reason `delivery_limit`).
+ * How many times the consumer's queue delivers one message before dead-lettering it (reason `delivery_limit`).
  * The consumer retries transient failures in process without returning the message, so only a consumer that dies
  * holding it (kill -9, OOM, a lost channel) counts: 20 such deaths for ONE message means that message is what kills
  * the consumer, and parking it beats a crash loop. Crashes that are not its fault each cost one (a kill -9 of the
- * projector returns its whole prefetch window), hence room for many.
+ * consumer returns its whole prefetch window), hence room for many.
  */
 export const DEFAULT_DELIVERY_LIMIT = 20;
 
+/** The settings an operator changes, named in the advice of a failed declaration. */
+export interface QueueSettingNames {
+  queue: string;
+  deliveryLimit: string;
+  /** Where migrating the queue is described. */
+  guide?: string;
+}
+
 export interface TopologyOptions {
-  projectorQueue?: string;
-  deadLetterQueue?: string;
-  /** x-delivery-limit of the projector's queue (default DEFAULT_DELIVERY_LIMIT); every declarer must agree. */
+  /** The consumer's queue, bound to every routing key; its service names it. */
+  queue: string;
+  deadLetterQueue: string;
+  /** x-delivery-limit of the queue (default DEFAULT_DELIVERY_LIMIT); every declarer must agree. */
   deliveryLimit?: number;
   /** Overridable so tests can own a whole topology; services keep the contract's names. */
   exchange?: string;
   deadLetterExchange?: string;
+  settingNames?: QueueSettingNames;
 }
 
 export interface Topology {
   exchange: string;
   deadLetterExchange: string;
-  projectorQueue: string;
+  queue: string;
   deadLetterQueue: string;
-  /** The routing key dead letters of projectorQueue carry on the DLX (see deadLetterRoutingKey). */
+  /** The routing key dead letters of the queue carry on the DLX (see deadLetterRoutingKey). */
   deadLetterRoutingKey: string;
   deliveryLimit: number;
 }
@@ -44,12 +48,12 @@ export interface Topology {
 export const deadLetterRoutingKey = (queue: string): string => queue;
 
 /**
- * The projector's queue is a quorum queue: replicated by Raft when RabbitMQ is a cluster, and the only kind with a
+ * The consumer's queue is a quorum queue: replicated by Raft when RabbitMQ is a cluster, and the only kind with a
  * delivery limit. Dead letters (delivery limit, or a nack without requeue) go to the DLX at-least-once: the queue
  * keeps each one until the dead-letter queue confirmed it, which needs overflow reject-publish (RabbitMQ ≥ 3.10).
  * There is no max length, so reject-publish never refuses a publish.
  */
-export const projectorQueueArguments = (topology: Topology): Record<string, unknown> => ({
+export const quorumQueueArguments = (topology: Topology): Record<string, unknown> => ({
   'x-queue-type': 'quorum',
   'x-delivery-limit': topology.deliveryLimit,
   'x-dead-letter-exchange': topology.deadLetterExchange,
@@ -63,15 +67,18 @@ export class QueueMismatchError extends SetupError {
   override readonly name = 'QueueMismatchError';
 }
 
-const MIGRATION_HINT =
-  'A queue cannot change type or arguments in place: delete it once it is drained and let the services ' +
-  'declare it again, or give PROJECTOR_QUEUE a new name (docs/scaling.md, "Migrating the projector queue")';
+const DEFAULT_SETTING_NAMES: QueueSettingNames = { queue: 'the queue name', deliveryLimit: 'delivery limit' };
 
-/** Arguments every declaration of the projector's queue has carried since it became a quorum queue. */
+const migrationHint = (names: QueueSettingNames) =>
+  'A queue cannot change type or arguments in place: delete it once it is drained and let the services ' +
+  `declare it again, or give ${names.queue} a new name${names.guide ? ` (${names.guide})` : ''}`;
+
+/** Arguments every declaration of the queue has carried since it became a quorum queue. */
 const QUORUM_ONLY_ARGUMENTS = ['x-queue-type', 'x-delivery-limit', 'x-dead-letter-strategy', 'x-overflow'];
 
 /** RabbitMQ's PRECONDITION_FAILED on a declaration, turned into what to do about it. */
-function explainMismatch(error: unknown, queue: string, deliveryLimit: number): unknown {
+function explainMismatch(error: unknown, topology: Topology, names: QueueSettingNames): unknown {
+  const { queue, deliveryLimit } = topology;
   const text = error instanceof Error ? error.message : String(error);
   const inequivalent = /inequivalent arg '([^']+)'[^:]*:\s*(.*?)"?$/.exec(text);
   if (!inequivalent || (error as { code?: unknown }).code !== 406) return error;
@@ -80,29 +87,29 @@ function explainMismatch(error: unknown, queue: string, deliveryLimit: number): 
   const what = predatesQuorum
     ? `queue '${queue}' exists as a classic queue (declared before it became a quorum queue)`
     : argument === 'x-delivery-limit'
-      ? `queue '${queue}' has another delivery limit (${detail}): give every service the same PROJECTOR_DELIVERY_LIMIT (${deliveryLimit} here)`
+      ? `queue '${queue}' has another delivery limit (${detail}): give every service the same ${names.deliveryLimit} (${deliveryLimit} here)`
       : `queue '${queue}' exists with another '${argument}' (${detail})`;
-  return new QueueMismatchError(`${what}. ${MIGRATION_HINT}`, { cause: error });
+  return new QueueMismatchError(`${what}. ${migrationHint(names)}`, { cause: error });
 }
 
 /**
- * Declares the whole event topology. The relay (publisher) and the projector (consumer) both call it, and
+ * Declares the whole event topology. The publisher and the consumer both call it, and
  * RabbitMQ refuses a second declaration whose arguments differ (PRECONDITION_FAILED), so every argument lives
  * here and nowhere else. All declarations are idempotent.
  */
-export async function declareTopology(channel: Channel, options: TopologyOptions = {}): Promise<Topology> {
+export async function declareTopology(channel: Channel, options: TopologyOptions): Promise<Topology> {
   const topology: Topology = {
     exchange: options.exchange ?? EXCHANGE,
     deadLetterExchange: options.deadLetterExchange ?? DEAD_LETTER_EXCHANGE,
-    projectorQueue: options.projectorQueue ?? PROJECTOR_QUEUE,
-    deadLetterQueue: options.deadLetterQueue ?? DEAD_LETTER_QUEUE,
-    deadLetterRoutingKey: deadLetterRoutingKey(options.projectorQueue ?? PROJECTOR_QUEUE),
+    queue: options.queue,
+    deadLetterQueue: options.deadLetterQueue,
+    deadLetterRoutingKey: deadLetterRoutingKey(options.queue),
     deliveryLimit: options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
   };
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
 
-  // The dead-letter side first: at-least-once dead-lettering of the projector's queue needs somewhere to route.
+  // The dead-letter side first: at-least-once dead-lettering of the queue needs somewhere to route.
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
   await channel.bindQueue(
     topology.deadLetterQueue,
@@ -110,21 +117,21 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
     topology.deadLetterRoutingKey,
   );
   try {
-    await channel.assertQueue(topology.projectorQueue, {
+    await channel.assertQueue(topology.queue, {
       durable: true,
-      arguments: projectorQueueArguments(topology),
+      arguments: quorumQueueArguments(topology),
     });
   } catch (error) {
-    throw explainMismatch(error, topology.projectorQueue, topology.deliveryLimit);
+    throw explainMismatch(error, topology, options.settingNames ?? DEFAULT_SETTING_NAMES);
   }
   for (const routingKey of Object.values(ROUTING_KEYS)) {
-    await channel.bindQueue(topology.projectorQueue, topology.exchange, routingKey);
+    await channel.bindQueue(topology.queue, topology.exchange, routingKey);
   }
   return topology;
 }
 
 /** declareTopology as an AmqpConnection.onConnected hook, on a short-lived channel of its own. */
-export function topologyHook(options: TopologyOptions = {}): (model: ChannelModel) => Promise<void> {
+export function topologyHook(options: TopologyOptions): (model: ChannelModel) => Promise<void> {
   return async (model) => {
     const channel = await model.createChannel();
     // The failing declaration rejects with the reason; without a listener the same 'error' would crash the process.

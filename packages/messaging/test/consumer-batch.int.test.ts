@@ -41,7 +41,7 @@ describe('consumer batches', () => {
     await publishEvent(bed.publisher, bed.topology, orderCreated());
     await started;
     await then();
-    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.projectorQueue)) === 0);
+    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.queue)) === 0);
   };
 
   const ids = (items: BatchItem<StoreEvent>[]) => items.map((item) => item.message.event_id);
@@ -68,7 +68,7 @@ describe('consumer batches', () => {
       { messages: 10, multiple: true },
     ]);
     await running.stop();
-    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0); // an unacked one would be back
+    expect(await bed.admin.messageCount(bed.topology.queue)).toBe(0); // an unacked one would be back
   });
 
   test('When a poison message sits between good ones, then it goes to the dead-letter queue with its reason and the good ones are handled and acked', async () => {
@@ -94,7 +94,7 @@ describe('consumer batches', () => {
 
     expect(batches).toEqual([[before.event_id, after.event_id]]);
     await running.stop();
-    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.queue)).toBe(0);
     expect(await bed.admin.messageCount(bed.topology.deadLetterQueue)).toBe(1);
     const dead = (await bed.admin.channel.get(bed.topology.deadLetterQueue, { noAck: true })) as GetMessage;
     expect(dead.properties.messageId).toBe('poison-batch');
@@ -124,7 +124,7 @@ describe('consumer batches', () => {
     expect(attempts.slice(0, 2)).toEqual([expected, expected]);
     expect(acks).toHaveLength(1); // the opener only
     // back in the queue (a quorum queue counts returned messages as ready a moment after the channel closed)
-    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.projectorQueue)) === 4);
+    await bed.admin.until(async () => (await bed.admin.messageCount(bed.topology.queue)) === 4);
 
     const redelivered: boolean[] = [];
     const later = await consume((items) => {
@@ -171,6 +171,6 @@ describe('consumer batches', () => {
     expect([...applied.values()].every((times) => times === 1)).toBe(true);
     expect(duplicates).toBe(5);
     await running.stop();
-    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.queue)).toBe(0);
   });
 });

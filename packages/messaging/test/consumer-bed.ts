@@ -29,7 +29,7 @@ export function useConsumerBed(name: string): ConsumerBed {
   const bed = {} as ConsumerBed;
   bed.consume = async (options) => {
     bed.consumer = await startConsumer(bed.consuming, {
-      queue: bed.topology.projectorQueue,
+      queue: bed.topology.queue,
       deadLetterExchange: bed.topology.deadLetterExchange,
       parse: jsonMessageParser(storeEventSchema),
       logger: testLogger(),

@@ -52,7 +52,7 @@ describe('consumer context', () => {
     const event = orderCreated();
     const requestIds: (string | undefined)[] = [];
     consumer = await startConsumer(consuming, {
-      queue: topology.projectorQueue,
+      queue: topology.queue,
       deadLetterExchange: topology.deadLetterExchange,
       parse: jsonMessageParser(storeEventSchema),
       logger: testLogger(),

@@ -35,7 +35,7 @@ describe('consumer recovery', () => {
     expect(calls).toEqual([false, true]);
     neverReleased.open(); // the first attempt ends now: its channel is gone, so it must not ack anything
     await running.stop();
-    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.queue)).toBe(0);
   });
 
   test('When the connection is lost, then the manager reconnects and the consumer handles new and unacked messages', async () => {
@@ -104,14 +104,14 @@ describe('consumer recovery', () => {
     expect(dead && dead.properties.messageId).toBe(killer.event_id);
     expect(dead && dead.properties.headers?.['x-death']?.[0]).toMatchObject({
       reason: 'delivery_limit',
-      queue: bed.topology.projectorQueue,
+      queue: bed.topology.queue,
     });
     expect(deliveries).toEqual([undefined, 1, 2]); // the quorum queue counts the returns
     const next = orderCreated();
     const acked = running.waitFor('ack', (info) => info.messageId === next.event_id);
     await publishEvent(bed.publisher, bed.topology, next);
     await acked;
-    expect(await bed.admin.messageCount(bed.topology.projectorQueue)).toBe(0);
+    expect(await bed.admin.messageCount(bed.topology.queue)).toBe(0);
     hold.open(); // the three dead attempts end on their closed channels: no ack, no error
   });
 });

@@ -21,7 +21,7 @@ describe('startConsumer', () => {
 
   const consume = async (handle: MessageHandler<StoreEvent>, options: { prefetch?: number } = {}) => {
     consumer = await startConsumer(connection, {
-      queue: topology.projectorQueue,
+      queue: topology.queue,
       deadLetterExchange: topology.deadLetterExchange,
       parse: jsonMessageParser(storeEventSchema),
       handle,
@@ -75,7 +75,7 @@ describe('startConsumer', () => {
     expect(handled).toEqual([event]);
     expect(steps).toEqual(['handled', 'acked']);
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0); // an unacked one would be back
+    expect(await admin.messageCount(topology.queue)).toBe(0); // an unacked one would be back
   });
 
   test.each([
@@ -111,7 +111,7 @@ describe('startConsumer', () => {
         [DEAD_LETTER_REASON_HEADER]: expect.stringMatching(reason),
         traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
         'x-original-routing-key': 'order.created',
-        'x-original-queue': topology.projectorQueue,
+        'x-original-queue': topology.queue,
       });
 
       const next = orderCreated();
@@ -120,13 +120,13 @@ describe('startConsumer', () => {
       await acked;
       expect(handled).toEqual([next.event_id]);
       await running.stop();
-      expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+      expect(await admin.messageCount(topology.queue)).toBe(0);
     },
   );
 
   test('When the republish with the reason fails, then the message is still dead-lettered, by RabbitMQ (nack)', async () => {
     consumer = await startConsumer(connection, {
-      queue: topology.projectorQueue,
+      queue: topology.queue,
       deadLetterExchange: topology.deadLetterExchange,
       deadLetterRoutingKey: 'nothing.bound.here', // the republish comes back unroutable
       parse: jsonMessageParser(storeEventSchema),
@@ -169,7 +169,7 @@ describe('startConsumer', () => {
 
     expect(seen).toEqual(['retry 1 after a delay', 'retry 2 after a delay', 'ack after 3 attempts']);
     await running.stop();
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(0);
+    expect(await admin.messageCount(topology.queue)).toBe(0);
     expect(await admin.messageCount(topology.deadLetterQueue)).toBe(0);
   });
 
@@ -188,7 +188,7 @@ describe('startConsumer', () => {
 
     // two delivered and unacked (the broker holds back the rest); one batch at a time, so the second of them
     // may still be waiting for the first to finish
-    await admin.until(async () => (await admin.messageCount(topology.projectorQueue)) === 3);
+    await admin.until(async () => (await admin.messageCount(topology.queue)) === 3);
     expect(started).toBeGreaterThanOrEqual(1);
     expect(started).toBeLessThanOrEqual(2);
     const allAcked = Promise.all(
@@ -216,13 +216,13 @@ describe('startConsumer', () => {
     const stopping = running.stop().then(() => steps.push('stopped'));
     await cancelled;
     await publishEvent(publisher, topology, orderCreated()); // after the cancel: it must stay in the queue
-    await admin.until(async () => (await admin.messageCount(topology.projectorQueue)) === 1);
+    await admin.until(async () => (await admin.messageCount(topology.queue)) === 1);
     expect(steps).toEqual([]);
     release.open();
     await stopping;
 
     expect(steps).toEqual(['handler finished', 'acked', 'stopped']);
     expect(running.isConsuming()).toBe(false);
-    expect(await admin.messageCount(topology.projectorQueue)).toBe(1); // the first acked, the second never taken
+    expect(await admin.messageCount(topology.queue)).toBe(1); // the first acked, the second never taken
   });
 });

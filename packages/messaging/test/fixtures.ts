@@ -31,12 +31,12 @@ export async function ownTopology(
   const topology = await declareTopology(admin.channel, {
     exchange: uniqueName('events'),
     deadLetterExchange: uniqueName('events.dlx'),
-    projectorQueue: uniqueName('projector'),
+    queue: uniqueName('projector'),
     deadLetterQueue: uniqueName('projector.dead-letter'),
     ...options,
   });
   admin.own({
-    queues: [topology.projectorQueue, topology.deadLetterQueue],
+    queues: [topology.queue, topology.deadLetterQueue],
     exchanges: [topology.exchange, topology.deadLetterExchange],
   });
   return topology;

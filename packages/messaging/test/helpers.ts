@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { createLogger, type Logger } from '@store/observability';
+import { eventually } from '@store/testing';
 import { AmqpConnection } from '../src';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -65,11 +66,10 @@ export class BrokerAdmin {
 
   /** Polls the broker (an external store) until `check` holds; bounded. */
   async until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`broker state not reached within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await eventually('the broker state', async () => ((await check()) ? true : undefined), {
+      timeoutMs,
+      intervalMs: 25,
+    });
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Channel } from 'amqplib';
-import { DEAD_LETTER_REASON_HEADER, ROUTING_KEYS } from '@store/contracts';
+import { DEAD_LETTER_REASON_HEADER, PROJECTOR_QUEUE_SETTINGS, ROUTING_KEYS } from '@store/contracts';
 import {
   AmqpConnection,
   DEFAULT_DELIVERY_LIMIT,
   QueueMismatchError,
   declareTopology,
-  projectorQueueArguments,
+  quorumQueueArguments,
   topologyHook,
   type Topology,
 } from '../src';
@@ -19,14 +19,14 @@ describe('declareTopology', () => {
   const names = {
     exchange: uniqueName('events'),
     deadLetterExchange: uniqueName('events.dlx'),
-    projectorQueue: uniqueName('projector'),
+    queue: uniqueName('projector'),
     deadLetterQueue: uniqueName('projector.dead-letter'),
   };
 
   beforeAll(async () => {
     admin = await BrokerAdmin.open();
     admin.own({
-      queues: [names.projectorQueue, names.deadLetterQueue],
+      queues: [names.queue, names.deadLetterQueue],
       exchanges: [names.exchange, names.deadLetterExchange],
     });
     connection = await connectedManager();
@@ -44,7 +44,7 @@ describe('declareTopology', () => {
   test('When both sides declare it, then the second declaration is accepted (identical arguments)', () => {
     expect(topology).toEqual({
       ...names,
-      deadLetterRoutingKey: names.projectorQueue,
+      deadLetterRoutingKey: names.queue,
       deliveryLimit: DEFAULT_DELIVERY_LIMIT,
     });
   });
@@ -55,14 +55,14 @@ describe('declareTopology', () => {
       const probe = await connection.channelModel!.createChannel();
       probe.on('error', () => undefined);
       try {
-        await probe.assertQueue(names.projectorQueue, { durable: true, arguments: arguments_ });
+        await probe.assertQueue(names.queue, { durable: true, arguments: arguments_ });
         return 'accepted';
       } catch (error) {
         return (error as Error).message;
       }
     };
 
-    const declared = projectorQueueArguments(topology);
+    const declared = quorumQueueArguments(topology);
     const same = await declareAgain(declared);
     const asClassic = await declareAgain({ ...declared, 'x-queue-type': 'classic' });
     const withOtherLimit = await declareAgain({ ...declared, 'x-delivery-limit': 1 });
@@ -78,11 +78,8 @@ describe('declareTopology', () => {
     for (const routingKey of Object.values(ROUTING_KEYS)) {
       channel.publish(names.exchange, routingKey, Buffer.from('{}'), { messageId: routingKey });
     }
-    await admin.until(async () => (await admin.messageCount(names.projectorQueue)) === 2);
-    const received = [
-      await admin.channel.get(names.projectorQueue),
-      await admin.channel.get(names.projectorQueue),
-    ];
+    await admin.until(async () => (await admin.messageCount(names.queue)) === 2);
+    const received = [await admin.channel.get(names.queue), await admin.channel.get(names.queue)];
     expect(received.map((message) => message && message.fields.routingKey).sort()).toEqual([
       'order.created',
       'order.deleted',
@@ -92,15 +89,15 @@ describe('declareTopology', () => {
 
   test("When RabbitMQ dead-letters a message (nack without requeue), then it lands on this queue's dead-letter queue", async () => {
     channel.publish(names.exchange, ROUTING_KEYS.OrderCreated, Buffer.from('{}'), { messageId: 'dl-1' });
-    await admin.until(async () => (await admin.messageCount(names.projectorQueue)) === 1);
-    const message = await admin.channel.get(names.projectorQueue);
+    await admin.until(async () => (await admin.messageCount(names.queue)) === 1);
+    const message = await admin.channel.get(names.queue);
     admin.channel.nack(message as Exclude<typeof message, false>, false, false);
 
     await admin.until(async () => (await admin.messageCount(names.deadLetterQueue)) === 1);
     const dead = await admin.channel.get(names.deadLetterQueue, { noAck: true });
     expect(dead && dead.properties.messageId).toBe('dl-1');
-    expect(dead && dead.fields.routingKey).toBe(names.projectorQueue);
-    expect(dead && dead.properties.headers?.['x-death']?.[0]?.queue).toBe(names.projectorQueue);
+    expect(dead && dead.fields.routingKey).toBe(names.queue);
+    expect(dead && dead.properties.headers?.['x-death']?.[0]?.queue).toBe(names.queue);
     expect(dead && dead.properties.headers?.[DEAD_LETTER_REASON_HEADER]).toBeUndefined(); // the broker cannot add it
   });
 
@@ -114,7 +111,11 @@ describe('declareTopology', () => {
     const probe = await connection.channelModel!.createChannel();
     probe.on('error', () => undefined);
 
-    const declared = declareTopology(probe, { ...names, projectorQueue: classic });
+    const declared = declareTopology(probe, {
+      ...names,
+      queue: classic,
+      settingNames: PROJECTOR_QUEUE_SETTINGS,
+    });
 
     await expect(declared).rejects.toThrow(QueueMismatchError);
     await expect(declared).rejects.toThrow(
@@ -122,7 +123,9 @@ describe('declareTopology', () => {
     );
     // A service's start waits for its topology hook: it gets the reason, not a timeout.
     const starting = new AmqpConnection({ url: AMQP_URL, logger: testLogger(), name: 'mismatch-test' });
-    await starting.onConnected(topologyHook({ ...names, projectorQueue: classic }));
+    await starting.onConnected(
+      topologyHook({ ...names, queue: classic, settingNames: PROJECTOR_QUEUE_SETTINGS }),
+    );
     starting.start();
     try {
       await expect(starting.waitUntilConnected(20_000)).rejects.toThrow(QueueMismatchError);
@@ -135,7 +138,11 @@ describe('declareTopology', () => {
     const probe = await connection.channelModel!.createChannel();
     probe.on('error', () => undefined);
 
-    const declared = declareTopology(probe, { ...names, deliveryLimit: DEFAULT_DELIVERY_LIMIT + 1 });
+    const declared = declareTopology(probe, {
+      ...names,
+      deliveryLimit: DEFAULT_DELIVERY_LIMIT + 1,
+      settingNames: PROJECTOR_QUEUE_SETTINGS,
+    });
 
     await expect(declared).rejects.toThrow(QueueMismatchError);
     await expect(declared).rejects.toThrow(/another delivery limit.*same PROJECTOR_DELIVERY_LIMIT/);

@@ -13,7 +13,7 @@ import {
   type Registry,
 } from '@store/observability';
 import { accessLog } from './access-log';
-import { AppError } from './errors';
+import { AppError, type ErrorBody } from './errors';
 import { describeIssues } from './validation';
 import { healthRouter, type ReadinessChecks } from './health';
 import { securityHeaders } from './security-headers';
@@ -49,9 +49,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
-export function finishHttpApp(app: Express, logger: Logger): void {
+/** A service's own answer to a client error, built from the contract's error body (default: the body as is). */
+export type ClientErrorBody = (req: express.Request, body: ErrorBody) => object;
+
+export function finishHttpApp(app: Express, logger: Logger, clientErrorBody?: ClientErrorBody): void {
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`)));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, clientErrorBody ?? ((_req, body) => body)));
 }
 
 function identify(service: string): RequestHandler {
@@ -110,15 +113,11 @@ function toAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-function errorHandler(logger: Logger): ErrorRequestHandler {
+function errorHandler(logger: Logger, clientErrorBody: ClientErrorBody): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError && appError.code !== 'INTERNAL' && appError.code !== 'UNAVAILABLE') {
-      // The contract (docs/api/openapi.yaml): a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields.
-      const deleteMiss = req.method === 'DELETE' && appError.code === 'NOT_FOUND';
-      res
-        .status(appError.status)
-        .json(deleteMiss ? { deleted: false, ...appError.toBody() } : appError.toBody());
+      res.status(appError.status).json(clientErrorBody(req, appError.toBody()));
       return;
     }
     // Details of 5xx go to the log only: no stack trace or SQL ever reaches a client.

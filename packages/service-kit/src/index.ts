@@ -5,6 +5,8 @@ export * from './http';
 export * from './lifecycle';
 export * from './validation';
 export * from './mysql-pool';
+export * from './mysql-unavailable';
 export * from './redis-client';
+export * from './redis-lock';
 export * from './run-service';
 export * from './security-headers';

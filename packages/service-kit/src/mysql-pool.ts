@@ -2,13 +2,13 @@ import { createPool, type Pool } from 'mysql2/promise';
 import type { MysqlSettings } from './config';
 
 /**
- * A mysql2 pool for the services that read MySQL without the ORM (projector, reports-read).
+ * A mysql2 pool for the services that read MySQL without the ORM.
  * timezone 'Z': DATETIME columns hold UTC and must not be read as local time. A short connect timeout makes a
  * request fail fast (503) while MySQL is down instead of hanging.
  */
 export function createMysqlPool(
   settings: MysqlSettings,
-  /** multipleStatements: several statements per round trip (orders-write's group commit only). */
+  /** multipleStatements: several statements per round trip (for a group commit; off unless asked for). */
   options: { multipleStatements?: boolean } = {},
 ): Pool {
   return createPool({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trace } from '@opentelemetry/api';
+import { MAX_ID } from '@store/contracts';
 import { tracer } from '@store/observability';
 import { AppError } from './errors';
 
@@ -29,8 +30,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 
   }
   return result.data;
 }
-
-const MAX_ID = 2 ** 31 - 1;
 
 /** Path ids are positive integers up to 2^31-1 written in plain decimal; anything else is 400 INVALID_ID. */
 export function parseId(raw: unknown, name = 'id'): number {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import type { StoreEvent } from '@store/contracts';
+import { eventually } from '@store/testing';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -31,14 +32,12 @@ export class TestBroker {
   }
 
   /** Polls the dead-letter queue (an external store) for one message; bounded. */
-  async getOne(queue: string, timeoutMs = 5_000): Promise<GetMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const message = await this.channel.get(queue, { noAck: true });
-      if (message) return message;
-      if (Date.now() > deadline) throw new Error(`no message in ${queue} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  getOne(queue: string, timeoutMs = 5_000): Promise<GetMessage> {
+    return eventually(
+      `a message in ${queue}`,
+      async () => (await this.channel.get(queue, { noAck: true })) || undefined,
+      { timeoutMs, intervalMs: 25 },
+    );
   }
 
   async close(ownedQueues: string[]): Promise<void> {

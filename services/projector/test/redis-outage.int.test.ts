@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { httpClient, parseMetrics } from '@store/testing';
+import { eventually, httpClient, parseMetrics } from '@store/testing';
 import { start, type Projector } from '../src/app';
 import { TcpProxy, TestBroker } from './broker';
 import {
@@ -86,7 +86,11 @@ describe('projector while Redis is unreachable (real Redis behind a local TCP pr
     for (const event of events) broker.publish(config.PROJECTOR_QUEUE, event);
     await retried;
     const ready = async () => (await broker.channel.checkQueue(config.PROJECTOR_QUEUE)).messageCount;
-    while ((await ready()) > 0) await new Promise((resolve) => setTimeout(resolve, 25)); // broker state, bounded by the test timeout
+    await eventually(
+      'the queue handed every event to the consumer',
+      async () => ((await ready()) === 0 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 25 },
+    );
     await proxy.open();
     await allAcked;
 

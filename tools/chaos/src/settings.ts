@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '@store/service-kit/repo-root';
 
 /*
  * The chaos stack: a plain-process stack (infra/local/start.sh) of its own, beside a developer's `npm start` and
@@ -8,16 +8,6 @@ import { dirname, join } from 'node:path';
  * tool starts (the drills kill them; the machine's shared ones are never touched), and it reaches MariaDB through
  * a TCP proxy this tool can cut. Every port and name is here, and only here.
  */
-
-/** The repository root: the package.json with workspaces above this file (from src/ and from dist/src/). */
-export function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && 'workspaces' in (JSON.parse(readFileSync(manifest, 'utf8')) as object))
-      return dir;
-  }
-  return process.cwd();
-}
 
 export const HOST = '127.0.0.1';
 

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ERROR_STATUS } from '@store/service-kit/errors';
 import { checkDocument } from './document-check';
 import { listOperations, loadDocument, OPENAPI_FILE } from './document';
 
@@ -27,13 +26,6 @@ describe('docs/api/openapi.yaml', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('When read, then it lists every error code of service-kit with its status', () => {
-    const schemas = document.components?.schemas as Record<string, { enum?: string[] }>;
-    expect([...(schemas.ErrorCode?.enum ?? [])].sort()).toEqual(Object.keys(ERROR_STATUS).sort());
-    const text = JSON.stringify(document);
-    for (const [code, status] of Object.entries(ERROR_STATUS)) expect(text).toContain(`${code}\` ${status}`);
   });
 
   it('When read, then every operation has a unique operationId and documents 500 and 503', () => {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { breakdown, type OperationBreakdown } from './breakdown';
@@ -10,6 +10,7 @@ import type { Span } from './span';
 import { readAccessLog, readTraceFiles, traceFiles, tracedRequests } from './sources/files';
 import type { AccessLogEntry } from './sources/nginx-log';
 import { fetchJaegerSpans } from './sources/jaeger';
+import { repoRoot } from '@store/service-kit/repo-root';
 
 const USAGE = `npm run traces [-- options]   where latency builds up, per operation and stage
 
@@ -19,16 +20,6 @@ const USAGE = `npm run traces [-- options]   where latency builds up, per operat
   --limit <n>          Jaeger: traces per service (default 500)
   --lookback <span>    Jaeger: how far back, e.g. 15m, 1h (default 1h)
   --out <dir>          where breakdown.json/.md/.svg go (default: results/traces-<time>/)`;
-
-/** The repository root: the package.json with workspaces above this file (works from src/ and dist/src/). */
-function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && 'workspaces' in (JSON.parse(readFileSync(manifest, 'utf8')) as object))
-      return dir;
-  }
-  return process.cwd();
-}
 
 const optionsSchema = z.object({
   jaeger: z.url().optional(),

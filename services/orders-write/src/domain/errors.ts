@@ -1,5 +1,17 @@
-import { AppError } from '@store/service-kit/errors';
+import { serviceErrors, type AppError } from '@store/service-kit/errors';
 import type { Refusal } from './order-rules';
+
+/** orders-write's own error codes (docs/api/openapi.yaml) and their status; the codes every service shares are service-kit's. */
+export const ORDER_ERROR_STATUS = {
+  EMAIL_TAKEN: 409,
+  INSUFFICIENT_STOCK: 409,
+  PRODUCT_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  UNKNOWN_USER: 422,
+  UNKNOWN_PRODUCT: 422,
+} as const;
+
+export const orderError = serviceErrors(ORDER_ERROR_STATUS);
 
 /*
  * What the stores report in the domain's words. data-access catches the driver's exceptions (MikroORM, mysql2)
@@ -28,4 +40,4 @@ export class MissingReferenceError extends Error {
 
 /** A refused order as the API answers it (422 or 409, with the refusal's message and details). */
 export const refusalError = (refusal: Refusal): AppError =>
-  new AppError(refusal.code, refusal.message, refusal.details);
+  orderError(refusal.code, refusal.message, refusal.details);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@store/service-kit/errors';
 import type { OrderView } from './order-view';
 import type { UnitOfWork } from './ports';
+import { orderError } from './errors';
 
 /** What POST /orders asks for: the same fields, in the same order, hash the same. */
 export interface PlaceOrderCommand {
@@ -35,7 +35,7 @@ export async function findReplay(
   const stored = await db.read((repositories) => repositories.idempotency.find(key));
   if (!stored) return null;
   if (stored.requestHash !== requestHash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
+    throw orderError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
   }
   return { status: stored.statusCode, order: stored.body as OrderView, replayed: true };
 }

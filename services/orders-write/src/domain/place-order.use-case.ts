@@ -1,5 +1,4 @@
-import { AppError } from '@store/service-kit/errors';
-import { IdempotencyKeyTakenError, MissingReferenceError, refusalError } from './errors';
+import { IdempotencyKeyTakenError, MissingReferenceError, refusalError, orderError } from './errors';
 import { toCents } from './money';
 import {
   findReplay,
@@ -51,7 +50,7 @@ export async function placeOrder(
       if (replay) return replay;
     }
     if (error instanceof MissingReferenceError) {
-      throw new AppError('UNKNOWN_USER', 'the user or a product was deleted while the order was placed');
+      throw orderError('UNKNOWN_USER', 'the user or a product was deleted while the order was placed');
     }
     throw error;
   }

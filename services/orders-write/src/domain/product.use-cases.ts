@@ -1,5 +1,5 @@
-import { AppError, notFound } from '@store/service-kit/errors';
-import { ProductInUseError } from './errors';
+import { notFound } from '@store/service-kit/errors';
+import { ProductInUseError, orderError } from './errors';
 import { centsToDecimal, centsToNumber, toCents } from './money';
 import type { ProductRecord, UnitOfWork } from './ports';
 
@@ -46,7 +46,7 @@ export async function deleteProduct(db: UnitOfWork, id: number): Promise<void> {
     });
   } catch (error) {
     if (error instanceof ProductInUseError) {
-      throw new AppError('PRODUCT_IN_USE', `product ${id} appears in orders and cannot be deleted`);
+      throw orderError('PRODUCT_IN_USE', `product ${id} appears in orders and cannot be deleted`);
     }
     throw error;
   }

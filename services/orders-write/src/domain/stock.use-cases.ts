@@ -1,7 +1,8 @@
-import { AppError, notFound } from '@store/service-kit/errors';
+import { notFound } from '@store/service-kit/errors';
 import { centsToNumber, toCents } from './money';
 import type { UnitOfWork } from './ports';
 import { toProductView, type ProductView } from './product.use-cases';
+import { orderError } from './errors';
 
 export interface StockView {
   product_id: number;
@@ -12,9 +13,7 @@ export async function setStock(db: UnitOfWork, productId: number, quantity: numb
   await db.transaction(async (repositories) => {
     const product = await repositories.products.findById(productId);
     if (!product) {
-      throw new AppError('UNKNOWN_PRODUCT', `product ${productId} does not exist`, [
-        { product_id: productId },
-      ]);
+      throw orderError('UNKNOWN_PRODUCT', `product ${productId} does not exist`, [{ product_id: productId }]);
     }
     await repositories.stocks.set(productId, quantity);
   });

@@ -1,5 +1,5 @@
-import { AppError, notFound } from '@store/service-kit/errors';
-import { EmailTakenError } from './errors';
+import { notFound } from '@store/service-kit/errors';
+import { EmailTakenError, orderError } from './errors';
 import type { UnitOfWork, UserRecord } from './ports';
 
 export async function createUser(db: UnitOfWork, name: string, email: string): Promise<UserRecord> {
@@ -7,7 +7,7 @@ export async function createUser(db: UnitOfWork, name: string, email: string): P
     return await db.transaction((repositories) => repositories.users.insert(name, email));
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      throw new AppError('EMAIL_TAKEN', 'a user with this email already exists', [
+      throw orderError('EMAIL_TAKEN', 'a user with this email already exists', [
         { path: 'email', reason: 'taken' },
       ]);
     }

@@ -1,4 +1,5 @@
 import type { StoreEvent } from '@store/contracts';
+import { backoffDelay } from '@store/messaging';
 import {
   inSpan,
   recordSpan,
@@ -145,11 +146,19 @@ export class OutboxRelay {
     return { kind: 'published', events };
   }
 
-  /** Doubles with consecutive failures, capped; reset by the next success. */
+  /**
+   * Doubles with consecutive failures from 400 ms, capped; reset by the next success. No jitter (random 1): the
+   * delay is written on the rows, and every replica's relay claims due rows from the same table anyway.
+   */
   private failures = 0;
   private backoffMs(): number {
     this.failures++;
-    return Math.min(this.options.maxBackoffMs, 200 * 2 ** Math.min(this.failures, 16));
+    const { maxBackoffMs } = this.options;
+    return backoffDelay(
+      this.failures,
+      { initialDelayMs: Math.min(200, maxBackoffMs), maxDelayMs: maxBackoffMs },
+      () => 1,
+    );
   }
 
   private emit(event: RelayEvent): void {

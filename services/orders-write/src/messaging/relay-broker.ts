@@ -1,4 +1,4 @@
-import { ROUTING_KEYS, type StoreEvent } from '@store/contracts';
+import { PROJECTOR_QUEUE_SETTINGS, ROUTING_KEYS, type StoreEvent } from '@store/contracts';
 import { AmqpConnection, ConfirmPublisher, topologyHook } from '@store/messaging';
 import type { Histogram, Logger } from '@store/observability';
 import type { Config } from '../config';
@@ -28,9 +28,10 @@ export async function connectRelayBroker(
   await connection.onConnected(
     topologyHook({
       exchange: config.EVENTS_EXCHANGE,
-      projectorQueue: config.PROJECTOR_QUEUE,
+      queue: config.PROJECTOR_QUEUE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,
       deliveryLimit: config.PROJECTOR_DELIVERY_LIMIT,
+      settingNames: PROJECTOR_QUEUE_SETTINGS,
     }),
   );
   connection.start();

@@ -5,17 +5,12 @@ import {
   projectionKeys,
   type ProjectionKeys,
 } from '@store/contracts';
-import { escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
+import { DELETE_IF_EQUAL_LUA, escapeGlob, scanKeys, type RedisClient } from '@store/service-kit';
 import type { ProjectionDelta } from '../domain/projection';
 import type { ApplyOutcome, ProjectionWriter, RebuildTarget, VersionState } from '../domain/ports';
 import { APPLY_EVENTS_LUA } from './apply-event.lua';
 import { acquireLock } from './rebuild-lock';
-import {
-  DELETE_IF_EQUAL_LUA,
-  READ_STATE_LUA,
-  SWITCH_LIVE_LUA,
-  WITHDRAW_LIVE_LUA,
-} from './version-scripts.lua';
+import { READ_STATE_LUA, SWITCH_LIVE_LUA, WITHDRAW_LIVE_LUA } from './version-scripts.lua';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

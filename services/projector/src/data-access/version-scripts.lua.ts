@@ -34,18 +34,6 @@ redis.call('DEL', KEYS[2])
 return old
 `;
 
-/** Deletes KEYS[1] only while it holds ARGV[1] (a marker or lock that may have been replaced); 1 if it did. */
-export const DELETE_IF_EQUAL_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-/** Extends the lock KEYS[1] by ARGV[2] ms only while it holds ARGV[1]; 1 if it did. */
-export const EXTEND_IF_EQUAL_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`;
-
 /**
  * Withdraws the live version from readers (its completed_at goes) while the pointer still names it: readers
  * then answer from MySQL or 503 until a rebuild replaces it. KEYS: pointer, its meta. ARGV: the version.

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { TOTALS_SQL, rankedTotalsRowSchema } from '@store/contracts';
-import { AppError } from '@store/service-kit';
+import { AppError, isMysqlUnavailable } from '@store/service-kit';
 import type { ReportName, ReportSource } from '../domain/report';
 
 /* The totals queries are the contract's (@store/contracts): the same integers the projection ranks on. */
@@ -30,22 +30,9 @@ export function createMysqlReportsRepository(pool: Pool): ReportSource {
   };
 }
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_ACCESS_DENIED_ERROR',
-  'ER_BAD_DB_ERROR',
-]);
-
 /** Connection problems become 503 UNAVAILABLE; an SQL error stays a bug (500). */
 export function mysqlFailure(error: unknown): Error {
-  const { code, fatal } = (error ?? {}) as { code?: string; fatal?: boolean };
-  if (fatal === true || (code !== undefined && CONNECTION_CODES.has(code))) {
+  if (isMysqlUnavailable(error)) {
     return Object.assign(new AppError('UNAVAILABLE', 'the order database (MySQL) is unavailable'), {
       cause: error,
     });

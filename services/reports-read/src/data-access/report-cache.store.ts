@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { reportCacheKey, reportCacheLockKey } from '@store/contracts';
-import type { RedisClient } from '@store/service-kit';
+import { releaseTokenLock, tryTokenLock, type RedisClient } from '@store/service-kit';
 import type { CachedReport, ReportCache } from '../domain/report';
 import { redisFailure } from './redis-client';
 
@@ -11,9 +10,6 @@ const entrySchema = z.object({
   expires_at: z.number(),
   data_as_of: z.string().nullable(),
 });
-
-// Delete the lock only if it is still ours: it may have expired and been taken by another replica.
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Rendered answers in Redis, shared by every replica: one JSON value per entry (body + logical expiry) kept
@@ -49,12 +45,12 @@ export function createReportCacheStore(redis: RedisClient, prefix: string): Repo
       }),
     tryLock: (key, ttlMs) =>
       guarded(async () => {
-        const token = randomUUID();
-        return (await redis.set(lockKey(key), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : undefined;
+        return (await tryTokenLock(redis, lockKey(key), ttlMs))?.token;
       }),
-    // A lock we cannot release expires by itself; failing the request for it would waste a good answer.
+    // Released only if it is still ours (it may have expired and been taken by another replica). A lock we
+    // cannot release expires by itself; failing the request for it would waste a good answer.
     unlock: (key, token) =>
-      redis.eval(RELEASE_LOCK, 1, lockKey(key), token).then(
+      releaseTokenLock(redis, lockKey(key), token).then(
         () => undefined,
         () => undefined,
       ),

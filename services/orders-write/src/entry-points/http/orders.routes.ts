@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { AppError, parseId, validate } from '@store/service-kit';
 import { activeSpan, activeTraceparent, type Counter } from '@store/observability';
 import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
+import { orderError } from '../../domain/errors';
 import type { OrderBatcher } from '../../domain/group-commit';
 import { getOrder, listOrders } from '../../domain/order-queries';
 import {
@@ -24,7 +25,10 @@ async function placeInBatch(batcher: OrderBatcher, command: PlaceOrderCommand): 
   // Captured now, in the request's context: the batch runs in a trace of its own.
   const { answer, batchSize } = await batcher.place(command, activeTraceparent() ?? null);
   activeSpan()?.setAttribute(BATCH_SIZE_ATTRIBUTE, batchSize);
-  if (!answer.placed) throw new AppError(answer.refusal.code, answer.refusal.message, answer.refusal.details);
+  if (!answer.placed) {
+    const { code, message, details } = answer.refusal;
+    throw code === 'UNAVAILABLE' ? new AppError(code, message, details) : orderError(code, message, details);
+  }
   return answer;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_INT } from '@store/contracts';
 import { idSchema } from '@store/service-kit';
 import { hasAtMostTwoDecimals } from '../../domain/money';
 
@@ -22,11 +23,7 @@ export const createProductBody = z.object({
 
 export const setStockBody = z.object({
   product_id: idSchema,
-  quantity: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  quantity: z.number().int().min(0).max(MAX_INT),
 });
 
 export const createOrderBody = z.object({

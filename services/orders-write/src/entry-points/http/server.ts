@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Logger, Registry } from '@store/observability';
-import { createHttpApp, finishHttpApp, type ReadinessChecks } from '@store/service-kit';
+import { createHttpApp, finishHttpApp, type ClientErrorBody, type ReadinessChecks } from '@store/service-kit';
 import type { Database } from '../../data-access/database';
 import type { OrderBatcher } from '../../domain/group-commit';
 import type { ProductLookup } from '../../domain/place-order.use-case';
@@ -42,6 +42,10 @@ export function createApp(deps: HttpDeps): Express {
       ...(deps.orderBatcher ? { orderBatcher: deps.orderBatcher } : {}),
     }),
   );
-  finishHttpApp(app, deps.logger);
+  finishHttpApp(app, deps.logger, deleteMissBody);
   return app;
 }
+
+/** The contract (docs/api/openapi.yaml): a delete of an unknown id answers {"deleted": false, ...} beside the usual error fields. */
+const deleteMissBody: ClientErrorBody = (req, body) =>
+  req.method === 'DELETE' && body.code === 'NOT_FOUND' ? { deleted: false, ...body } : body;

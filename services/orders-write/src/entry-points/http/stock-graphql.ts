@@ -1,3 +1,4 @@
+import { MAX_ID } from '@store/contracts';
 import { buildSchema, graphql, type ExecutionResult } from 'graphql';
 import type { Database } from '../../data-access/database';
 import { productWithStock } from '../../domain/stock.use-cases';
@@ -19,8 +20,6 @@ const schema = buildSchema(`
     stockLevel(productId: ID!): Int
   }
 `);
-
-const MAX_ID = 2 ** 31 - 1;
 
 /** GraphQL IDs arrive as strings; anything that is not a valid product id simply finds nothing. */
 function toProductId(raw: unknown): number | null {

@@ -1,4 +1,4 @@
-import { storeEventSchema, type StoreEvent } from '@store/contracts';
+import { PROJECTOR_QUEUE_SETTINGS, storeEventSchema, type StoreEvent } from '@store/contracts';
 import {
   jsonMessageParser,
   startConsumer,
@@ -48,9 +48,10 @@ export async function startOrderEventsConsumer(
   await connection.onConnected(
     topologyHook({
       exchange: config.EVENTS_EXCHANGE,
-      projectorQueue: config.PROJECTOR_QUEUE,
+      queue: config.PROJECTOR_QUEUE,
       deadLetterQueue: config.DEAD_LETTER_QUEUE,
       deliveryLimit: config.PROJECTOR_DELIVERY_LIMIT,
+      settingNames: PROJECTOR_QUEUE_SETTINGS,
     }),
   );
   const consumer = await startConsumer<StoreEvent>(connection, {

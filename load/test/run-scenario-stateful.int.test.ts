@@ -1,12 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { runScenario } from './run-scenario';
+import { runScenario } from '../src/runner/run-scenario';
 import { answer, startTestServer, type TestServer } from './test-server';
 import { closedScenario, getTask } from './test-scenarios';
 
 /*
- * The runner's stateful parts against a local server: a breaking point found where latency grows with
- * concurrency, set-up's created ids used by the orders, and freshness against a report that shows an order
- * a fixed time after it was answered.
+ * The runner's stateful parts against a local server (real sockets and timers, so the int tier): a breaking
+ * point found where the server fails beyond a concurrency, set-up's created ids used by the orders, and
+ * freshness against a report that shows an order a fixed time after it was answered. Behaviour, not speed:
+ * nothing here depends on how fast the shared machine is.
  */
 describe('runScenario with set-up, breaking criteria and freshness', () => {
   let server: TestServer | undefined;
@@ -16,22 +17,26 @@ describe('runScenario with set-up, breaking criteria and freshness', () => {
   });
   const quiet = { progress: false as const };
 
-  test('When latency grows with concurrency, then ramp-to-break stops at the first step whose p95 exceeds the criterion', async () => {
+  test('When the server fails beyond 5 requests at once, then ramp-to-break stops at the first step with more users', async () => {
     const testServer = await startTestServer((_req, res) =>
-      answer(res, 200, '[]', 12 * testServer.inFlight()),
+      testServer.inFlight() > 5 ? answer(res, 500, '{"error":"busy"}') : answer(res, 200, '[]', 10),
     );
     server = testServer;
     const scenario = closedScenario([getTask('report', '/report')], {
       users: [1, 2, 4, 8, 16, 32],
-      stepSeconds: 0.5,
-      breakAt: { p95Ms: 70 }, // 4 users: ≈ 48 ms; 8 users: ≈ 96 ms
+      stepSeconds: 1,
+      breakAt: { errorRate: 0.01 }, // up to 4 users nothing fails; 8 users keep more than 5 requests out
     });
 
     const result = await runScenario(scenario, { baseUrl: server.url, ...quiet });
 
-    expect(result.breakingPoint).toEqual({ step: 3, users: 8, reasons: [expect.stringMatching(/^p95 /)] });
-    expect(result.steps[2]!.latencyMs.p95).toBeLessThanOrEqual(70);
-    expect(result.steps.length).toBeLessThanOrEqual(5); // stopped during the step after the break
+    expect(result.breakingPoint).toEqual({
+      step: 3,
+      users: 8,
+      reasons: [expect.stringMatching(/^error rate /)],
+    });
+    expect(result.steps.slice(0, 3).map((step) => step.errorRate)).toEqual([0, 0, 0]);
+    expect(result.steps.map((step) => step.users)).not.toContain(32); // it stopped
   });
 
   test('When set-up creates users and products, then the orders name only those and the products are stocked', async () => {
@@ -85,7 +90,7 @@ describe('runScenario with set-up, breaking criteria and freshness', () => {
     expect(posted.some((o) => (o.items as unknown[]).length > 1)).toBe(true);
   });
 
-  test('When the report shows an order 150 ms after it was answered, then freshness is about 150 ms and polls are not requests', async () => {
+  test('When the report shows an order 150 ms after it was answered, then freshness is at least 150 ms and polls are not requests', async () => {
     const VISIBLE_AFTER_MS = 150;
     const shop = fakeShop(VISIBLE_AFTER_MS);
     server = await startTestServer(shop.handle);
@@ -106,9 +111,9 @@ describe('runScenario with set-up, breaking criteria and freshness', () => {
     expect(figures.requests).toBe(server.hits.get('/orders'));
     expect(figures.failed).toBe(0);
     expect(figures.freshnessTimeouts).toBe(0);
-    expect(figures.freshnessMs!.count).toBeGreaterThanOrEqual(8); // 2 users × 1 s / ~160 ms
+    expect(figures.freshnessMs!.count).toBeGreaterThan(0);
+    // An order cannot be seen before the report shows it (the 1 ms is the timers' rounding).
     expect(figures.freshnessMs!.p50).toBeGreaterThanOrEqual(VISIBLE_AFTER_MS - 1);
-    expect(figures.freshnessMs!.p95).toBeLessThan(VISIBLE_AFTER_MS + 60);
     expect(shop.deleted.sort()).toEqual(shop.created.sort()); // tear-down removed the probes' users and product
     expect(shop.priceCents).toBeGreaterThan(2 * 500); // priced to top the report
   });

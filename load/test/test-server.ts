@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A local HTTP server for the runner's tests (port 0): `handle` answers; every request is counted by path. */
+/** A local HTTP server for the runner's int tests (port 0): `handle` answers; every request is counted by path. */
 export interface TestServer {
   url: string;
   hits: Map<string, number>;
   inFlight: () => number;
+  /** The most requests it ever held at once. */
+  maxInFlight: () => number;
   close(): Promise<void>;
 }
 
@@ -14,6 +16,7 @@ export type Handler = (request: IncomingMessage, response: ServerResponse, body:
 export async function startTestServer(handle: Handler): Promise<TestServer> {
   const hits = new Map<string, number>();
   let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -21,6 +24,7 @@ export async function startTestServer(handle: Handler): Promise<TestServer> {
       const path = request.url ?? '/';
       hits.set(path, (hits.get(path) ?? 0) + 1);
       inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
       response.on('close', () => inFlight--);
       handle(request, response, Buffer.concat(chunks).toString('utf8'));
     });
@@ -32,6 +36,7 @@ export async function startTestServer(handle: Handler): Promise<TestServer> {
     url: `http://127.0.0.1:${port}`,
     hits,
     inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

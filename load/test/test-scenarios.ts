@@ -1,4 +1,4 @@
-import { scenarioSchema, type Scenario } from '../scenarios/schema';
+import { scenarioSchema, type Scenario } from '../src/scenarios/schema';
 
 /** Scenario objects for the runner's tests, validated by the real schema (the JSON files are not needed). */
 export function closedScenario(
@@ -7,7 +7,7 @@ export function closedScenario(
     users: number[];
     stepSeconds: number;
     thinkSeconds?: [number, number];
-    breakAt?: { p95Ms: number };
+    breakAt?: { p95Ms?: number; errorRate?: number };
   },
   setup: object = {},
 ): Scenario {
@@ -22,7 +22,7 @@ export function closedScenario(
       thinkTimeSeconds: { min, max },
       steps: load.users.map((users) => ({ users, durationSeconds: load.stepSeconds })),
       rampSeconds: 0,
-      breakingCriteria: load.breakAt && { errorRate: 0.5, p95Ms: load.breakAt.p95Ms },
+      breakingCriteria: load.breakAt && { errorRate: 0.5, p95Ms: 60_000, ...load.breakAt },
     },
     thresholds: { errorRate: 0.01, p95Ms: 1000 },
   });
