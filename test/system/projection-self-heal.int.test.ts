@@ -196,6 +196,10 @@ it('When Redis loses every projection key, then the projector rebuilds by itself
   // Assert: healed by itself within the bound, complete (the order of the outage included), and counted.
   expect(Date.now() - started).toBeLessThan(HEAL_BOUND_MS);
   expectNeverWrong(await readAll(), [after]);
+  // counted once the rebuild has returned, which is after readers see the new version: waited for, not assumed
+  await eventually('the rebuild to be counted', async () =>
+    (await rebuilds('missing')) > rebuildsBefore ? true : undefined,
+  );
   expect(await rebuilds('missing')).toBe(rebuildsBefore + 1);
   await eventually('projection_available to say 1', async () =>
     (await available()) === 1 ? true : undefined,

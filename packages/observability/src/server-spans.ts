@@ -67,7 +67,8 @@ const unsampledContext = (): Context =>
  * - left out, and safe (GET, HEAD, OPTIONS): tracing suppressed, so its Redis and MySQL calls cost no span and
  *   nothing of it leaves the process;
  * - left out, and a write (an order): an unsampled context, the caller's or a new one, whose traceparent (flag
- *   00) goes into the outbox with the event, so the relay and the projector, parent-based, leave it out too.
+ *   00) travels with what it writes (an outbox row, a message), so what handles that later, sampling
+ *   parent-based, leaves it out too.
  */
 export function traceRequests(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
