@@ -84,11 +84,7 @@ export class World {
 
   /** Spend (cents) per user of the orders committed in the last `seconds` (the report probe's tolerance). */
   async recentSpendByUser(seconds: number): Promise<Totals> {
-    const [rows] = await this.sql.query<RowDataPacket[]>(
-      `SELECT o.user_id AS id, CAST(SUM(o.total_amount) * 100 AS SIGNED) AS total FROM orders o
-        WHERE o.created_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND GROUP BY o.user_id`,
-      [seconds],
-    );
+    const [rows] = await this.sql.query<RowDataPacket[]>(TOTALS_SQL.userSpend.since, [seconds]);
     return totalsOf(rows);
   }
 
