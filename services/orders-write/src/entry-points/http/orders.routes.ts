@@ -4,7 +4,7 @@ import { activeSpan, activeTraceparent, type Counter } from '@store/observabilit
 import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
 import { orderError } from '../../domain/errors';
 import type { OrderBatcher } from '../../domain/group-commit';
-import { getOrder, listOrders } from '../../domain/order-queries';
+import { getOrder, listOrders } from '../../domain/order-queries.use-case';
 import {
   placeOrder,
   type PlaceOrderCommand,
