@@ -11,7 +11,7 @@ import {
   type PlaceOrderDeps,
   type PlaceOrderResult,
 } from '../../domain/place-order.use-case';
-import { BATCH_SIZE_ATTRIBUTE } from '../../order-batch.telemetry';
+import { BATCH_SIZE_ATTRIBUTE } from '../../data-access/order-batch.telemetry';
 import { createOrderBody, idempotencyKeyHeader, listOrdersQuery } from './schemas';
 
 export interface OrdersRoutesDeps extends PlaceOrderDeps, DeleteDeps {

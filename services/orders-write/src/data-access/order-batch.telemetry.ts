@@ -1,6 +1,6 @@
 import { inSpan, linkToTraceparent, recordSpan, withRemoteParent } from '@store/observability';
-import type { BatchTelemetry } from './domain/group-commit.ports';
-import type { WriteMetrics } from './metrics';
+import type { BatchTelemetry } from '../domain/group-commit.ports';
+import type { WriteMetrics } from '../metrics';
 
 /** Epoch milliseconds with sub-millisecond precision (span times). */
 const preciseNow = (): number => performance.timeOrigin + performance.now();
