@@ -33,6 +33,8 @@ module.exports = {
         '<rootDir>/{packages,services}/*/src/**/*.unit.test.ts',
         '<rootDir>/load/src/**/*.unit.test.ts',
         '<rootDir>/tools/*/src/**/*.unit.test.ts',
+        // Checks over every service (their anatomy): real files read, no I/O beyond that.
+        '<rootDir>/test/architecture/**/*.unit.test.ts',
       ],
     },
     {

@@ -102,7 +102,7 @@ build_and_migrate() {
     done
     log "migrating database ${MYSQL_DATABASE:-store_manager}"
     mkdir -p "$LOG_DIR"
-    node services/orders-write/dist/src/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
+    node services/orders-write/dist/src/entry-points/cli/migrate.js >>"$LOG_DIR/migrate.log" 2>&1 ||
       {
         tail -n 20 "$LOG_DIR/migrate.log" >&2
         die "migration failed (log: $LOG_DIR/migrate.log)"

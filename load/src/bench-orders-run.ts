@@ -1,8 +1,8 @@
 import type { Pool } from 'mysql2/promise';
 import type { RoundSample, TargetRuns } from './bench-orders-table';
+import { runBenchLoad, type BenchLoad } from './bench-load';
 import { waitForOutboxDrained } from './bench-orders-fixtures';
 import { accountFor } from './bench-orders-targets';
-import { runLoad, type LoadProgress } from './http-load';
 import { randomOrder, type MixSpace } from './order-mix';
 import { cpuMs, readProcSnapshot } from './proc-cpu';
 import { round } from './stats';
@@ -31,6 +31,13 @@ export interface Contender {
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** POST /orders with the mix's random orders; a 201 is an order. */
+const orderLoad = (contender: Contender, space: MixSpace): Pick<BenchLoad, 'url' | 'task' | 'body'> => ({
+  url: contender.url,
+  task: { method: 'POST', path: '/orders', expect: { status: 201, body: { field: 'order_id' } } },
+  body: () => randomOrder(space, Math.random),
+});
+
 /**
  * One loaded round: CPU is read from /proc before the load and after the outbox drained, so the relay's and the
  * projector's share of the orders is in it.
@@ -43,19 +50,11 @@ async function measureRound(
 ): Promise<RoundSample> {
   const before = readProcSnapshot();
   const account = contender.rootPids && accountFor(before, contender.rootPids, contender.nodeMatch);
-  const progress = ({ elapsedMs, statuses }: LoadProgress) =>
-    say(
-      `  ${label}: ${round(elapsedMs / 1000)} s, ${round(((statuses['201'] ?? 0) * 1000) / elapsedMs, 0)} orders/s so far`,
-    );
-  const result = await runLoad({
-    url: contender.url,
-    path: '/orders',
-    method: 'POST',
-    body: () => randomOrder(space, Math.random),
-    connections: settings.connections,
-    durationMs: settings.roundSeconds * 1000,
-    onProgress: progress,
-    progressEveryMs: settings.progressSeconds * 1000,
+  const result = await runBenchLoad({
+    ...orderLoad(contender, space),
+    users: settings.connections,
+    seconds: settings.roundSeconds,
+    progress: { stream: process.stdout, everyMs: settings.progressSeconds * 1000, label: `  ${label}` },
   });
   const drain =
     contender.outbox && (await waitForOutboxDrained(contender.outbox, settings.drainTimeoutSeconds * 1000));
@@ -96,21 +95,17 @@ export async function runMix(
   for (const contender of contenders) {
     const space = spaceOf(contender);
     if (settings.warmupSeconds > 0) {
-      await runLoad({
-        url: contender.url,
-        path: '/orders',
-        body: () => randomOrder(space, Math.random),
-        connections: settings.connections,
-        durationMs: settings.warmupSeconds * 1000,
+      await runBenchLoad({
+        ...orderLoad(contender, space),
+        users: settings.connections,
+        seconds: settings.warmupSeconds,
       });
       if (contender.outbox) await waitForOutboxDrained(contender.outbox, settings.drainTimeoutSeconds * 1000);
     }
-    const unloaded = await runLoad({
-      url: contender.url,
-      path: '/orders',
-      body: () => randomOrder(space, Math.random),
-      connections: 1,
-      durationMs: settings.unloadedSeconds * 1000,
+    const unloaded = await runBenchLoad({
+      ...orderLoad(contender, space),
+      users: 1,
+      seconds: settings.unloadedSeconds,
     });
     runs[contender.name] = { unloadedP50: unloaded.latencyMs.p50, rounds: [] };
     say(

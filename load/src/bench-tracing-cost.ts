@@ -1,4 +1,4 @@
-import { runLoad, type LoadOptions } from './http-load';
+import { runBenchLoad, type BenchLoad } from './bench-load';
 import { writeResults, type Row } from './results';
 import { median, round } from './stats';
 
@@ -22,12 +22,14 @@ const settings = {
 const PRODUCTS = [1, 2, 4];
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
-const workloads: Record<string, Omit<LoadOptions, 'url' | 'connections' | 'durationMs'>> = {
+const workloads: Record<string, Pick<BenchLoad, 'task' | 'body'>> = {
   'POST /orders': {
-    path: '/orders',
+    task: { method: 'POST', path: '/orders', expect: { status: 201, body: { field: 'order_id' } } },
     body: () => ({ user_id: pick([1, 2, 3]), items: [{ product_id: pick(PRODUCTS), quantity: 1 }] }),
   },
-  'GET highest-spenders (service cache)': { path: '/orders/reports/highest-spenders' },
+  'GET highest-spenders (service cache)': {
+    task: { method: 'GET', path: '/orders/reports/highest-spenders', expect: { status: 200, body: 'array' } },
+  },
 };
 
 /** Enough stock that no order is refused during the run. */
@@ -51,11 +53,11 @@ async function main(): Promise<void> {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const [workload, options] of Object.entries(workloads)) {
       for (const [tracing, url] of Object.entries(targets)) {
-        const result = await runLoad({
+        const result = await runBenchLoad({
           ...options,
           url,
-          connections: settings.connections,
-          durationMs: settings.roundSeconds * 1000,
+          users: settings.connections,
+          seconds: settings.roundSeconds,
         });
         const ok = result.requests - result.errors - (result.statuses['429'] ?? 0);
         ((perSecond[workload] ??= {})[tracing] ??= []).push(result.perSecond);

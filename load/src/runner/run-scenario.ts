@@ -10,7 +10,7 @@ import { Recorder } from './recorder';
 import { runSetup, runTag } from './setup';
 import { Stopper } from './stopper';
 import type { TimelinePoint } from './timeline';
-import { prepareTasks, type AnswerListener } from './tasks';
+import { prepareTasks, type AnswerListener, type TaskContext } from './tasks';
 
 export interface RunOptions {
   /** The system under test, e.g. http://127.0.0.1:8080 (every task's path is relative to it). */
@@ -22,6 +22,8 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   /** Told every request task's answer as it comes (the chaos drills record the orders clients saw created). */
   onAnswer?: AnswerListener;
+  /** Bodies made by code, by task name: a bench whose order mix is not one the scenario format describes. */
+  bodies?: TaskContext['bodies'];
 }
 
 export interface ScenarioResult {
@@ -74,6 +76,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     random,
     probes,
     ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
+    ...(options.bodies ? { bodies: options.bodies } : {}),
   });
   const startedAt = new Date();
   const started = performance.now();

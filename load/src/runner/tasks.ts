@@ -14,6 +14,8 @@ export interface TaskContext {
   probes: FreshnessProbes | undefined;
   /** Told every answer (or transport error) of a request task as it comes: what the clients saw. */
   onAnswer?: AnswerListener;
+  /** Bodies made by code, by task name (a bench's own order mix); a task not named here uses its scenario body. */
+  bodies?: Record<string, () => unknown>;
 }
 
 /** A request task's outcome: its answer (status and, for bodies checked by field, the text) or its error. */
@@ -46,7 +48,10 @@ export function prepareTasks(
 function requestRun(task: RequestTask, index: number, ctx: TaskContext): TaskRun {
   const mode: BodyMode = task.expect.body === 'array' ? 'array' : 'json';
   const fixed: Dispatcher.DispatchOptions = { method: task.method, path: task.path };
-  const body = task.body && orderBodies(task.body, ctx.created, ctx.random);
+  const own = ctx.bodies?.[task.name];
+  const body = own
+    ? () => JSON.stringify(own())
+    : task.body && orderBodies(task.body, ctx.created, ctx.random);
   const headers = { 'content-type': 'application/json' };
   const { recorder, pool } = ctx;
   return async (step) => {

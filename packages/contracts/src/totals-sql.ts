@@ -17,6 +17,9 @@ export const TOTALS_SQL = {
     all: `SELECT o.user_id AS id, ${USER_SPEND} AS total FROM orders o GROUP BY o.user_id`,
     /** the same for the users listed in the one parameter (an array: mysql2 expands it) */
     listed: `SELECT o.user_id AS id, ${USER_SPEND} AS total FROM orders o WHERE o.user_id IN (?) GROUP BY o.user_id`,
+    /** the same over the orders committed in the last N seconds (the one parameter), by MySQL's clock */
+    since: `SELECT o.user_id AS id, ${USER_SPEND} AS total FROM orders o
+      WHERE o.created_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND GROUP BY o.user_id`,
     /**
      * rows `id, name, total`, ranked as the report ranks (total descending, then id), members above 0 only;
      * one parameter: the limit. u.name is in GROUP BY for ONLY_FULL_GROUP_BY (it depends on the key).

@@ -32,6 +32,11 @@ export function withRemoteParent<T>(traceparent: string | null | undefined, fn: 
   return context.with(parent, fn);
 }
 
+/** A link to the span a W3C `traceparent` names, read by the propagation API (none if absent or malformed). */
+export function linkToTraceparent(traceparent: string | null | undefined): Link[] {
+  return traceparent ? linkTo(propagation.extract(ROOT_CONTEXT, { traceparent })) : [];
+}
+
 /** The active trace context, kept to re-enter later (work that leaves the callback it was delivered in). */
 export type TraceContext = Context;
 export const activeContext = (): TraceContext => context.active();

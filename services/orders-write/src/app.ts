@@ -9,9 +9,9 @@ import { createApp } from './entry-points/http/server';
 import { watchOutboxBacklog } from './messaging/outbox-backlog';
 import { OutboxRelay } from './messaging/outbox-relay';
 import { connectRelayBroker } from './messaging/relay-broker';
-import { faultInjector } from './fault-injection';
+import { faultInjector } from './data-access/fault-injection';
 import { createWriteMetrics, statementKind, type WriteMetrics } from './metrics';
-import { startGroupCommit } from './start-group-commit';
+import { startGroupCommit } from './data-access/start-group-commit';
 
 /** What a caller (main, a test, a CLI) may replace; everything else comes from the config. */
 export interface Overrides {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEAD_LETTER_QUEUE, EXCHANGE, PROJECTOR_QUEUE } from '@store/contracts';
 import { DEFAULT_DELIVERY_LIMIT } from '@store/messaging';
 import { ConfigError, env, loadConfig, mysqlEnv } from '@store/service-kit';
-import { FAULT_POINTS } from './fault-injection';
+import { FAULT_POINTS } from './data-access/fault-injection';
 
 const schema = z.object({
   HOST: env.string('127.0.0.1'),

@@ -14,7 +14,7 @@ import {
 } from './domain/rebuild.use-case';
 import { reconcile, type ReconcileReport } from './domain/reconcile.use-case';
 import { createSelfHeal, type HealReason } from './domain/self-heal.use-case';
-import { startHttpServer } from './entry-points/http/http-server';
+import { startHttpServer } from './entry-points/http/server';
 import { consumingCheck, startOrderEventsConsumer } from './entry-points/messaging/order-events.consumer';
 import { scheduleReconcile } from './entry-points/reconcile.schedule';
 import { scheduleSelfHeal } from './entry-points/self-heal.schedule';

@@ -8,10 +8,8 @@ import {
 import {
   Lifecycle,
   closeRedis,
-  createHttpApp,
   createMysqlPool,
   createRedisClient,
-  finishHttpApp,
   listen,
   readerMysqlSettings,
   settleConnection,
@@ -25,7 +23,7 @@ import { createReportCacheStore } from './data-access/report-cache.store';
 import { withFallback } from './domain/fallback-source';
 import { createGetReport } from './domain/get-report.use-case';
 import type { ReportSource } from './domain/report';
-import { reportsRouter } from './entry-points/http/reports.routes';
+import { createApp } from './entry-points/http/server';
 import { createReportMetrics } from './metrics';
 
 const SERVICE = 'reports-read';
@@ -87,9 +85,7 @@ export async function start(config: Config, overrides: Partial<Overrides> = {}):
     onCacheResult: (_report, result) => reportMetrics.countCacheResult(result),
   });
 
-  const app = createHttpApp({ service: SERVICE, logger, metrics, readiness });
-  app.use(reportsRouter(getReport, reportMetrics));
-  finishHttpApp(app, logger);
+  const app = createApp({ logger, registry: metrics, readiness, getReport, reportMetrics });
 
   try {
     await settleConnection(redis);

@@ -62,7 +62,7 @@ export interface Drill {
 const instance = (name: string): ServiceInstance => serviceInstances().find((i) => i.name === name)!;
 const ordersWrite = () => serviceInstances().filter((i) => i.name.startsWith('orders-write-'));
 
-/** Arms an orders-write crash point (services/orders-write/src/fault-injection.ts) and waits for a victim. */
+/** Arms an orders-write crash point (services/orders-write/src/data-access/fault-injection.ts) and waits for a victim. */
 async function armCrashPoint(
   ctx: DrillContext,
   point: 'crash-after-commit-before-publish' | 'crash-mid-batch',

@@ -9,7 +9,8 @@
  * KEYS: [1] version pointer, [2] rebuild marker, then five keys per target version (spenders, best_sellers,
  *   user_names, product_names, meta), then the dedup keys, version by version, one per event in batch order.
  * ARGV: expected live version ('*' = any: a replay writes only into its own version), expected marker ('' =
- *   none), dedup TTL seconds (0 = none), number of events; then per event: user id, user name, signed cents,
+ *   none), dedup TTL seconds (0 = none), number of events, the meta fields applied events, data as of and max
+ *   sequence (PROJECTION_META of @store/contracts, so the layout is declared once); then per event: user id, user name, signed cents,
  *   occurred_at (normalised ISO), sequence, number of products, and product id, name, signed units per product.
  * Returns {-1} when pointer or marker moved since the caller read them (the caller re-reads and retries),
  * otherwise version by version one entry per event: 1 applied, 0 duplicate. Before any rebuild (no pointer)
@@ -25,8 +26,9 @@ local marker = redis.call('GET', KEYS[2]) or ''
 if (ARGV[1] ~= '*' and live ~= ARGV[1]) or marker ~= ARGV[2] then return {-1} end
 local ttl = tonumber(ARGV[3])
 local count = tonumber(ARGV[4])
+local appliedEventsField, dataAsOfField, maxSequenceField = ARGV[5], ARGV[6], ARGV[7]
 local events = {}
-local a = 5
+local a = 8
 for e = 1, count do
   local event = { user = ARGV[a], userName = ARGV[a + 1], cents = tonumber(ARGV[a + 2]), at = ARGV[a + 3],
     sequence = tonumber(ARGV[a + 4]), products = {} }
@@ -108,12 +110,12 @@ for v = 1, versions do
     increment(best, units, unitsOrder)
     setNames(userNames, userNameOf, spendOrder)
     setNames(productNames, productNameOf, unitsOrder)
-    redis.call('HINCRBY', meta, 'applied_events', fresh)
-    local asOf = redis.call('HGET', meta, 'data_as_of')
-    if (not asOf) or newestAt > asOf then redis.call('HSET', meta, 'data_as_of', newestAt) end
-    local maxSequence = redis.call('HGET', meta, 'max_sequence')
+    redis.call('HINCRBY', meta, appliedEventsField, fresh)
+    local asOf = redis.call('HGET', meta, dataAsOfField)
+    if (not asOf) or newestAt > asOf then redis.call('HSET', meta, dataAsOfField, newestAt) end
+    local maxSequence = redis.call('HGET', meta, maxSequenceField)
     if (not maxSequence) or newestSequence > tonumber(maxSequence) then
-      redis.call('HSET', meta, 'max_sequence', string.format('%.0f', newestSequence))
+      redis.call('HSET', meta, maxSequenceField, string.format('%.0f', newestSequence))
     end
   end
 end

@@ -1,5 +1,6 @@
 import type { Result } from 'ioredis';
 import {
+  PROJECTION_META,
   SCRATCH_VERSION,
   projectionControlKeys,
   projectionKeys,
@@ -21,6 +22,8 @@ declare module 'ioredis' {
       lock: string,
       meta: string,
       version: string,
+      completedAtField: string,
+      appliedEventsField: string,
     ): Result<[string, string, number, number, string, number], Context>;
     projectorSwitchLive(
       pointer: string,
@@ -29,8 +32,14 @@ declare module 'ioredis' {
       expectedMarker: string,
       version: string,
       completedAt: string,
+      completedAtField: string,
     ): Result<number, Context>;
-    projectorWithdrawLive(pointer: string, meta: string, version: string): Result<number, Context>;
+    projectorWithdrawLive(
+      pointer: string,
+      meta: string,
+      version: string,
+      completedAtField: string,
+    ): Result<number, Context>;
   }
 }
 
@@ -82,6 +91,8 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
         this.lockKey,
         this.keys(believed).meta,
         String(believed),
+        PROJECTION_META.completedAt,
+        PROJECTION_META.appliedEvents,
       );
       const live = pointer ? Number(pointer) : SCRATCH_VERSION;
       if (right !== 1) {
@@ -149,6 +160,7 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
       marker,
       String(target),
       new Date().toISOString(),
+      PROJECTION_META.completedAt,
     );
     if (old === STALE) throw new StaleVersionError(`version ${target} is no longer being rebuilt`);
     return old;
@@ -161,7 +173,12 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
   }
 
   async withdrawLive(version: number): Promise<void> {
-    await this.redis.projectorWithdrawLive(this.pointerKey, this.keys(version).meta, String(version));
+    await this.redis.projectorWithdrawLive(
+      this.pointerKey,
+      this.keys(version).meta,
+      String(version),
+      PROJECTION_META.completedAt,
+    );
   }
 
   /** SCAN + UNLINK in batches: never KEYS, never one huge DEL that blocks Redis. */
@@ -192,7 +209,15 @@ export class ProjectionStore implements ProjectionWriter, RebuildTarget {
       const dedupPrefix = this.keys(version).appliedEventPrefix;
       for (const delta of deltas) keys.push(dedupPrefix + delta.eventId);
     }
-    const args: (string | number)[] = [live, marker, this.dedupTtlSeconds, deltas.length];
+    const args: (string | number)[] = [
+      live,
+      marker,
+      this.dedupTtlSeconds,
+      deltas.length,
+      PROJECTION_META.appliedEvents,
+      PROJECTION_META.dataAsOf,
+      PROJECTION_META.maxSequence,
+    ];
     for (const delta of deltas) {
       args.push(
         String(delta.userId),

@@ -4,14 +4,14 @@ import { activeSpan, activeTraceparent, type Counter } from '@store/observabilit
 import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
 import { orderError } from '../../domain/errors';
 import type { OrderBatcher } from '../../domain/group-commit';
-import { getOrder, listOrders } from '../../domain/order-queries';
+import { getOrder, listOrders } from '../../domain/order-queries.use-case';
 import {
   placeOrder,
   type PlaceOrderCommand,
   type PlaceOrderDeps,
   type PlaceOrderResult,
 } from '../../domain/place-order.use-case';
-import { BATCH_SIZE_ATTRIBUTE } from '../../order-batch.telemetry';
+import { BATCH_SIZE_ATTRIBUTE } from '../../data-access/order-batch.telemetry';
 import { createOrderBody, idempotencyKeyHeader, listOrdersQuery } from './schemas';
 
 export interface OrdersRoutesDeps extends PlaceOrderDeps, DeleteDeps {

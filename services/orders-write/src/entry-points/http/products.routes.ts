@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseId, validate } from '@store/service-kit';
 import type { Database } from '../../data-access/database';
 import { toCents } from '../../domain/money';
-import { createProduct, deleteProduct, getProduct } from '../../domain/product.use-cases';
+import { createProduct, deleteProduct, getProduct } from '../../domain/product.use-case';
 import { createProductBody } from './schemas';
 
 export function productsRoutes(db: Database): Router {

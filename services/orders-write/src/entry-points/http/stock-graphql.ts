@@ -1,7 +1,7 @@
 import { MAX_ID } from '@store/contracts';
 import { buildSchema, graphql, type ExecutionResult } from 'graphql';
 import type { Database } from '../../data-access/database';
-import { productWithStock } from '../../domain/stock.use-cases';
+import { productWithStock } from '../../domain/stock.use-case';
 
 const schema = buildSchema(`
   "A product as suppliers see it: catalogue data and the units in stock."

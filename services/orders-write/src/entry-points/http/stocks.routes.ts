@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { parseId, validate } from '@store/service-kit';
 import type { Database } from '../../data-access/database';
-import { getStock, setStock, stockOverview } from '../../domain/stock.use-cases';
+import { getStock, setStock, stockOverview } from '../../domain/stock.use-case';
 import { graphqlBody, setStockBody } from './schemas';
 import { createStockGraphql } from './stock-graphql';
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseId, validate } from '@store/service-kit';
 import type { DeleteDeps } from '../../domain/delete-order.use-case';
 import { deleteUser } from '../../domain/delete-user.use-case';
-import { createUser, getUser } from '../../domain/user.use-cases';
+import { createUser, getUser } from '../../domain/user.use-case';
 import { createUserBody } from './schemas';
 
 export function usersRoutes(deps: DeleteDeps): Router {

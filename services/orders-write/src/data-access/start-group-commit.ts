@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createMysqlPool, mysqlSettings } from '@store/service-kit';
-import type { Config } from './config';
-import { SqlOrderBatchStore, type OrderBatchHooks } from './data-access/order-batch.store';
-import { OrderBatcher } from './domain/group-commit';
-import type { WriteMetrics } from './metrics';
+import type { Config } from '../config';
+import { SqlOrderBatchStore, type OrderBatchHooks } from './order-batch.store';
+import { OrderBatcher } from '../domain/group-commit';
+import type { WriteMetrics } from '../metrics';
 import { orderBatchTelemetry } from './order-batch.telemetry';
 
 /**

@@ -1,7 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@store/observability';
-import type { OrderBatchHooks } from './data-access/order-batch.store';
+import type { OrderBatchHooks } from './order-batch.store';
 
 /*
  * Test-only crash points for the fault drills (`npm run chaos`, tools/chaos). Nothing happens unless

@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from '@store/observability';
-import { openUseCases } from './app';
-import { readConfig } from './config';
+import { openUseCases } from '../../app';
+import { readConfig } from '../../config';
 
 /** `npm run rebuild -w services/projector`: replays the outbox into a new projection version and switches to it. */
 async function main(logger: Logger): Promise<number> {

@@ -1,7 +1,7 @@
 import { notFound } from '@store/service-kit/errors';
 import { centsToNumber, toCents } from './money';
 import type { UnitOfWork } from './ports';
-import { toProductView, type ProductView } from './product.use-cases';
+import { toProductView, type ProductView } from './product.use-case';
 import { orderError } from './errors';
 
 export interface StockView {

@@ -1,6 +1,6 @@
 import { createLogger } from '@store/observability';
-import { migrateLogged, openOrm } from './app';
-import { readConfig } from './config';
+import { migrateLogged, openOrm } from '../../app';
+import { readConfig } from '../../config';
 
 /** `npm run migrate`: creates the database if needed, applies pending migrations (schema, then seed data). */
 async function main(): Promise<void> {

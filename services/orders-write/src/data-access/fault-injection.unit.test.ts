@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@store/observability';
-import { readConfig } from './config';
+import { readConfig } from '../config';
 import { faultInjector, NO_FAULTS } from './fault-injection';
 
 const logger = createLogger('fault-injection-test', { level: 'silent' });

@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from '@store/observability';
-import { openUseCases } from './app';
-import { readConfig } from './config';
-import type { Drift } from './domain/reconcile.use-case';
+import { openUseCases } from '../../app';
+import { readConfig } from '../../config';
+import type { Drift } from '../../domain/reconcile.use-case';
 
 /**
  * `npm run reconcile -w services/projector`: prints the drift between MySQL and the projection.

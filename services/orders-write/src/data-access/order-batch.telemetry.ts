@@ -1,26 +1,12 @@
-import { inSpan, recordSpan, withRemoteParent, type SpanOptions } from '@store/observability';
-import type { BatchTelemetry } from './domain/group-commit.ports';
-import type { WriteMetrics } from './metrics';
-
-type Link = NonNullable<SpanOptions['links']>[number];
+import { inSpan, linkToTraceparent, recordSpan, withRemoteParent } from '@store/observability';
+import type { BatchTelemetry } from '../domain/group-commit.ports';
+import type { WriteMetrics } from '../metrics';
 
 /** Epoch milliseconds with sub-millisecond precision (span times). */
 const preciseNow = (): number => performance.timeOrigin + performance.now();
 
 /** The span attribute on the batch span and on each request's span. */
 export const BATCH_SIZE_ATTRIBUTE = 'order.batch.size';
-
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-/** A link to the span a request was in when it was queued (its traceparent, captured then). */
-function linkTo(traceparent: string | null): Link[] {
-  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  if (!match) return [];
-  const [, traceId, spanId, flags] = match;
-  return [
-    { context: { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16), isRemote: true } },
-  ];
-}
 
 /**
  * The batch span is a child of the FIRST request's span and links to the others': a lone order (the unloaded
@@ -37,7 +23,8 @@ export function orderBatchTelemetry(metrics: WriteMetrics): BatchTelemetry {
       return withRemoteParent(first, () =>
         inSpan('order batch', () => work(), {
           attributes: { [BATCH_SIZE_ATTRIBUTE]: size },
-          links: others.flatMap(linkTo),
+          // Each other request's span as it was when queued (its traceparent, captured then).
+          links: others.flatMap(linkToTraceparent),
         }),
       );
     },
