@@ -14,7 +14,7 @@ import { runScenario, type ScenarioResult } from './runner/run-scenario';
  * order rates on the calibration server (the bare per-order transaction, Express + mysql2). Per window: CPU ms
  * per order of every process group from /proc (the load generator apart), SQL statements per order, batch
  * sizes, order and read latencies, projection lag; an idle window first gives the floor of each group.
- *   npm run bench:order-cost -w load            (RATES=100,300 SECONDS=30 IDLE_S=10 EXPERIMENTS_PORT_BASE=4)
+ *   npm run bench:order-cost -w load            (RATES=100,300 SECONDS=30 IDLE_S=10 EXPERIMENTS_PORT_BASE=2)
  * The stack runs on its own ports, folder, database, Redis prefix and queues (EXPERIMENTS_PORT_BASE); MariaDB,
  * RabbitMQ and Redis are the machine's, so whatever else runs on the machine shows in their figures.
  */
@@ -22,7 +22,8 @@ const settings = {
   rates: (process.env.RATES ?? '100,300').split(',').map(Number),
   seconds: Number(process.env.SECONDS ?? 30),
   idleSeconds: Number(process.env.IDLE_S ?? 10),
-  portBase: process.env.EXPERIMENTS_PORT_BASE ?? '4',
+  portBase: process.env.EXPERIMENTS_PORT_BASE ?? '2',
+  database: process.env.EXPERIMENTS_DATABASE ?? 'store_manager_order_cost',
   node: process.version,
 };
 
@@ -88,7 +89,11 @@ async function idleFloor(target: CostTarget): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   const stackDir = join(REPO_ROOT, `.run-order-cost-${settings.portBase}`);
-  const place = stackPlace(stackDir, { ...process.env, EXPERIMENTS_PORT_BASE: settings.portBase });
+  const place = stackPlace(stackDir, {
+    ...process.env,
+    EXPERIMENTS_PORT_BASE: settings.portBase,
+    EXPERIMENTS_DATABASE: settings.database,
+  });
   const { LOG_LEVEL: _quiet, STACK_BUILD: _noBuild, ...env } = place.env; // as npm start: default log level, built
   const stack = new Stack({ ...env, ...RAISED_WRITE_LIMIT, STACK_PROMETHEUS: 'no' });
   const windows: WindowMeasure[] = [];
