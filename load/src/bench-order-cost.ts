@@ -94,7 +94,10 @@ async function main(): Promise<void> {
     EXPERIMENTS_PORT_BASE: settings.portBase,
     EXPERIMENTS_DATABASE: settings.database,
   });
-  const { LOG_LEVEL: _quiet, STACK_BUILD: _noBuild, ...env } = place.env; // as npm start: default log level, built
+  // As npm start: the default log level, and the stack built from the sources.
+  const env = Object.fromEntries(
+    Object.entries(place.env).filter(([name]) => name !== 'LOG_LEVEL' && name !== 'STACK_BUILD'),
+  );
   const stack = new Stack({ ...env, ...RAISED_WRITE_LIMIT, STACK_PROMETHEUS: 'no' });
   const windows: WindowMeasure[] = [];
   const floors: Record<string, Record<string, number>> = {};
@@ -120,7 +123,10 @@ async function main(): Promise<void> {
   const groups = GROUPS.filter((group) => windows.some((w) => (w.cpuMs[group] ?? 0) > 0));
   const rows = windows.map((w) => costRow(w, groups));
   process.stdout.write(`idle floor, CPU ms/s per group: ${JSON.stringify(floors)}\n`);
-  writeResults('order-cost', settings, rows, { floors, windows: windows.map(({ metrics: _m, ...w }) => w) });
+  writeResults('order-cost', settings, rows, {
+    floors,
+    windows: windows.map((w) => ({ ...w, metrics: undefined })),
+  });
 }
 
 process.once('SIGINT', () => void Stack.active?.stop().finally(() => process.exit(130)));

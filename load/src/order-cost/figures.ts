@@ -49,7 +49,7 @@ export function orderCostScenario(
     name: 'order-cost',
     description: `${ordersPerSecond} orders/s${withReads ? ' + 2× report reads' : ''}, open model`,
     setup: { createUsers: 0, createProducts: 0, createdStock: 0 },
-    tasks: tasks.map((task) => ({ ...task })) as Scenario['tasks'],
+    tasks: tasks.map((task) => ({ ...task })),
     load: {
       model: 'open',
       steps: [{ ratePerSecond: ordersPerSecond * tasks.length, durationSeconds: seconds }],

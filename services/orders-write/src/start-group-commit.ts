@@ -3,6 +3,7 @@ import { createMysqlPool, mysqlSettings } from '@store/service-kit';
 import type { Config } from './config';
 import { SqlOrderBatchStore, type OrderBatchHooks } from './data-access/order-batch.store';
 import { OrderBatcher } from './domain/group-commit';
+import type { CommittedEvent } from './domain/group-commit.ports';
 import type { WriteMetrics } from './metrics';
 import { orderBatchTelemetry } from './order-batch.telemetry';
 
@@ -17,7 +18,7 @@ export function startGroupCommit(
     metrics: WriteMetrics;
     now: () => Date;
     onQuery: (sql: string) => void;
-    onCommitted: () => void;
+    committed: (events: CommittedEvent[]) => void;
     hooks?: OrderBatchHooks;
   },
 ): { batcher: OrderBatcher; stop: () => Promise<void> } | undefined {
@@ -37,7 +38,7 @@ export function startGroupCommit(
       now: deps.now,
       newEventId: randomUUID,
       maxAttempts: config.ORDER_BATCH_ATTEMPTS,
-      onCommitted: deps.onCommitted,
+      committed: deps.committed,
     },
     {
       maxBatch: config.ORDER_BATCH_MAX,

@@ -2,6 +2,9 @@ import { planBatch, readsOf, type OrderAnswer, type QueuedOrder } from './group-
 import {
   BatchStoreError,
   type BatchTelemetry,
+  type BatchWrites,
+  type CommittedEvent,
+  type CommittedIds,
   type OrderBatchStore,
   type RetryReason,
 } from './group-commit.ports';
@@ -19,6 +22,11 @@ export interface BatchDeps {
   newEventId: () => string;
   /** Runs of one batch (the first included) before its orders are answered 503. */
   maxAttempts: number;
+  /**
+   * Told the events of a batch as soon as they are known to be committed (the writer publishes them at once;
+   * the outbox rows stay the durable record until they are marked published).
+   */
+  committed?: (events: CommittedEvent[]) => void;
 }
 
 const unavailable = (message: string): OrderAnswer => ({
@@ -85,22 +93,23 @@ async function attemptBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<Ord
     throw error;
   }
   const { writes } = plan;
-  let orderIds: number[] = [];
+  let ids: CommittedIds[] = [];
   if (writes.orders.length === 0) {
     await open.rollback();
   } else {
     try {
-      orderIds = await open.commit(writes);
+      ids = await open.commit(writes);
     } catch (error) {
       if (!(error instanceof BatchStoreError) || error.kind !== 'unknown') throw error;
-      orderIds = await idsIfCommitted(
+      ids = await idsIfCommitted(
         open,
         writes.orders.map((write) => write.eventId),
         error,
       );
     }
+    deps.committed?.(committedEvents(writes, ids));
   }
-  const answers = plan.answer(orderIds);
+  const answers = plan.answer(ids.map((id) => id.orderId));
   if (plan.deferred.length > 0) {
     const later = await commitBatch(
       deps,
@@ -116,11 +125,11 @@ async function attemptBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<Ord
  * then read back from the outbox payloads (the store set them from the inserted ids).
  */
 async function idsIfCommitted(
-  open: { findCommitted(eventIds: string[]): Promise<Map<string, number>> },
+  open: { findCommitted(eventIds: string[]): Promise<Map<string, CommittedIds>> },
   eventIds: string[],
   failure: BatchStoreError,
-): Promise<number[]> {
-  let committed: Map<string, number>;
+): Promise<CommittedIds[]> {
+  let committed: Map<string, CommittedIds>;
   try {
     committed = await open.findCommitted(eventIds);
   } catch {
@@ -130,3 +139,13 @@ async function idsIfCommitted(
   if (committed.size !== eventIds.length) throw new OutcomeUnknown();
   return eventIds.map((eventId) => committed.get(eventId)!);
 }
+
+/** The batch's events as they were committed: the payloads with their order ids, the rows' sequences. */
+const committedEvents = (writes: BatchWrites, ids: CommittedIds[]): CommittedEvent[] =>
+  writes.orders.map((order, i) => ({
+    eventId: order.eventId,
+    sequence: ids[i]!.sequence,
+    traceparent: order.traceparent,
+    payload: { ...order.payload, order_id: ids[i]!.orderId },
+    createdAt: writes.createdAt,
+  }));
