@@ -41,8 +41,11 @@ const schema = z.object({
    * the per-order path: it only finds rows left behind, so it need not run often (issue 16: idle cost).
    */
   OUTBOX_POLL_INTERVAL_MS: env.int(1000, 10),
-  /** The sweep leaves younger rows to their writer: above OUTBOX_CONFIRM_TIMEOUT_MS + OUTBOX_MARK_INTERVAL_MS. */
-  OUTBOX_SWEEP_GRACE_MS: env.int(10_000, 0),
+  /**
+   * The sweep leaves younger rows to their writer. Above a normal confirm + OUTBOX_MARK_INTERVAL_MS; a confirm
+   * slower than this (the broker in trouble) may be published twice, which the projector drops by event id.
+   */
+  OUTBOX_SWEEP_GRACE_MS: env.int(3_000, 0),
   /** Events a writer published are marked published together, one UPDATE per this interval at most. */
   OUTBOX_MARK_INTERVAL_MS: env.int(100, 1),
   OUTBOX_BATCH_SIZE: env.int(100, 1),
