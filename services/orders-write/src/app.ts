@@ -65,6 +65,7 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
   };
   const groupCommit = startGroupCommit(config, {
     metrics,
+    logger,
     now,
     onQuery,
     committed,

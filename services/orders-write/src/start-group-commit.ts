@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@store/observability';
 import { createMysqlPool, mysqlSettings } from '@store/service-kit';
 import type { Config } from './config';
 import { SqlOrderBatchStore, type OrderBatchHooks } from './data-access/order-batch.store';
@@ -16,6 +17,7 @@ export function startGroupCommit(
   config: Config,
   deps: {
     metrics: WriteMetrics;
+    logger: Logger;
     now: () => Date;
     onQuery: (sql: string) => void;
     committed: (events: CommittedEvent[]) => void;
@@ -34,7 +36,7 @@ export function startGroupCommit(
   const batcher = new OrderBatcher(
     {
       store,
-      telemetry: orderBatchTelemetry(deps.metrics),
+      telemetry: orderBatchTelemetry(deps.metrics, deps.logger),
       now: deps.now,
       newEventId: randomUUID,
       maxAttempts: config.ORDER_BATCH_ATTEMPTS,

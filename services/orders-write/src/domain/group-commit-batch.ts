@@ -35,7 +35,12 @@ const unavailable = (message: string): OrderAnswer => ({
 });
 
 /** Whether the outcome of a write could not be learnt: then nothing may be retried. */
-class OutcomeUnknown extends Error {}
+class OutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super('the outcome of the batch write could not be learnt', { cause });
+    this.name = 'OutcomeUnknown';
+  }
+}
 
 export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<OrderAnswer[]> {
   for (let attempt = 1; ; attempt++) {
@@ -43,12 +48,13 @@ export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promi
       return await attemptBatch(deps, orders);
     } catch (error) {
       if (error instanceof OutcomeUnknown) {
+        deps.telemetry.unavailable(orders.length, error);
         return orders.map(() => unavailable('the database did not say whether the order was stored'));
       }
       if (!(error instanceof BatchStoreError)) throw error;
       if (error.kind === 'constraint') {
         if (orders.length > 1) {
-          deps.telemetry.retried('split');
+          deps.telemetry.retried('split', error);
           return splitBatch(deps, orders);
         }
         // A batch of one: the culprit is known. A foreign key means its user (or a product) went away; a
@@ -66,9 +72,10 @@ export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promi
         }
       }
       if (attempt >= deps.maxAttempts) {
+        deps.telemetry.unavailable(orders.length, error);
         return orders.map(() => unavailable('the database is too busy; try again'));
       }
-      deps.telemetry.retried(retryReason(error));
+      deps.telemetry.retried(retryReason(error), error);
     }
   }
 }
@@ -107,7 +114,7 @@ async function attemptBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<Ord
         error,
       );
     }
-    deps.committed?.(committedEvents(writes, ids));
+    handOver(deps, committedEvents(writes, ids));
   }
   const answers = plan.answer(ids.map((id) => id.orderId));
   if (plan.deferred.length > 0) {
@@ -132,12 +139,24 @@ async function idsIfCommitted(
   let committed: Map<string, CommittedIds>;
   try {
     committed = await open.findCommitted(eventIds);
-  } catch {
-    throw new OutcomeUnknown();
+  } catch (error) {
+    throw new OutcomeUnknown(new AggregateError([failure, error], failure.message));
   }
   if (committed.size === 0) throw failure;
-  if (committed.size !== eventIds.length) throw new OutcomeUnknown();
+  if (committed.size !== eventIds.length) throw new OutcomeUnknown(failure);
   return eventIds.map((eventId) => committed.get(eventId)!);
+}
+
+/**
+ * The orders are committed whatever happens to their events now: a publisher that throws must not turn them
+ * into a failure (nor run the batch again). Its rows stay unpublished and the relay's sweep takes them.
+ */
+function handOver(deps: BatchDeps, events: CommittedEvent[]): void {
+  try {
+    deps.committed?.(events);
+  } catch {
+    // The publisher reports its own failures; the outbox rows are the safety net.
+  }
 }
 
 /** The batch's events as they were committed: the payloads with their order ids, the rows' sequences. */

@@ -110,5 +110,11 @@ export interface BatchTelemetry {
   runBatch<T>(traceparents: (string | null)[], work: () => Promise<T>): Promise<T>;
   /** An order joined the queue; the returned function is called when a writer takes it (its wait, as a span). */
   queued(traceparent: string | null): () => void;
-  retried(reason: RetryReason): void;
+  /** A batch runs again; `cause` is what failed (e.g. a connection the pool could not open). */
+  retried(reason: RetryReason, cause: Error): void;
+  /**
+   * A batch's orders are answered 503 (attempts exhausted, or the outcome of a write unknown): the client only
+   * sees "try again", so the cause must reach the log here.
+   */
+  unavailable(orders: number, cause: Error): void;
 }

@@ -34,9 +34,11 @@ export class CommittedPublisher {
   /** Publishes the events now, each in the trace of the request that placed its order; never throws. */
   publish(committed: CommittedEvent[]): void {
     const events = committed.map(toEvent);
-    const published = Promise.all(
-      events.map((event) => publishInOrderTrace(event, undefined, this.options.publish, this.options.now)),
-    ).then(
+    // Called by the writer right after its COMMIT: nothing here may wait (the pool connection is back already,
+    // and the next batch must not queue behind a confirm) nor throw synchronously (a closed channel does).
+    const publishOne = async (event: StoreEvent) =>
+      publishInOrderTrace(event, undefined, this.options.publish, this.options.now);
+    const published = Promise.all(events.map(publishOne)).then(
       () => {
         this.confirmed.push(...events);
         this.timer ??= setTimeout(() => this.mark(), this.options.markIntervalMs);
