@@ -98,7 +98,15 @@ async function main(): Promise<void> {
   const env = Object.fromEntries(
     Object.entries(place.env).filter(([name]) => name !== 'LOG_LEVEL' && name !== 'STACK_BUILD'),
   );
-  const stack = new Stack({ ...env, ...RAISED_WRITE_LIMIT, STACK_PROMETHEUS: 'no' });
+  // Service accounts of its own: the machine's store_* accounts are reset by any checkout whose ensure-users.sh
+  // still keeps its passwords per checkout, and then every new connection of this stack is refused (seen: a
+  // whole window of 503 "too busy", the group commit's pool opening its first connection after such a reset).
+  const stack = new Stack({
+    ...env,
+    ...RAISED_WRITE_LIMIT,
+    STACK_PROMETHEUS: 'no',
+    STACK_ACCOUNT_PREFIX: process.env.STACK_ACCOUNT_PREFIX ?? 'store_cost_',
+  });
   const windows: WindowMeasure[] = [];
   const floors: Record<string, Record<string, number>> = {};
   await stack.start();
