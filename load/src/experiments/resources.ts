@@ -70,7 +70,7 @@ export function cpuGroups(
   return [...groups.values()];
 }
 
-function readPidFiles(stackDir: string): Record<string, number> {
+export function readPidFiles(stackDir: string): Record<string, number> {
   const dir = join(stackDir, 'pids');
   const files: Record<string, number> = {};
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.pid'))) {

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { Database } from './data-access/database';
 import type { OrderBatchHooks } from './data-access/order-batch.store';
 import type { OrderBatcher } from './domain/group-commit';
+import type { CommittedEvent } from './domain/group-commit.ports';
 import { migrate, openDatabase, type MikroORM } from './data-access/orm';
 import { createApp } from './entry-points/http/server';
 import { watchOutboxBacklog } from './messaging/outbox-backlog';
@@ -57,11 +58,17 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
     relay?.relay.nudge();
   };
   const orderBatchHooks = overrides.orderBatchHooks ?? faults.orderBatchHooks;
+  // A batch's events are published by its writer right after the COMMIT (the relay sweeps what is left).
+  const committed = (events: CommittedEvent[]) => {
+    faults.afterCommit();
+    relay?.relay.publishCommitted(events);
+  };
   const groupCommit = startGroupCommit(config, {
     metrics,
+    logger,
     now,
     onQuery,
-    onCommitted,
+    committed,
     ...(orderBatchHooks ? { hooks: orderBatchHooks } : {}),
   });
   try {
@@ -150,6 +157,8 @@ async function startRelay(
     pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
     batchSize: config.OUTBOX_BATCH_SIZE,
     maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
+    sweepGraceMs: config.OUTBOX_SWEEP_GRACE_MS,
+    markIntervalMs: config.OUTBOX_MARK_INTERVAL_MS,
   });
   relay.onEvent((event) => {
     if (event.kind === 'failed') metrics.outboxPublishFailures.inc();

@@ -36,7 +36,18 @@ const schema = z.object({
   DEAD_LETTER_QUEUE: env.string(DEAD_LETTER_QUEUE),
   /** Must equal the projector's: RabbitMQ refuses a second declaration of the queue with another limit. */
   PROJECTOR_DELIVERY_LIMIT: env.int(DEFAULT_DELIVERY_LIMIT, 1),
-  OUTBOX_POLL_INTERVAL_MS: env.int(250, 10),
+  /**
+   * The relay's poll, now a sweep behind the writers' own publishing (committed-publisher.ts) and the nudges of
+   * the per-order path: it only finds rows left behind, so it need not run often (issue 16: idle cost).
+   */
+  OUTBOX_POLL_INTERVAL_MS: env.int(1000, 10),
+  /**
+   * The sweep leaves younger rows to their writer. Above a normal confirm + OUTBOX_MARK_INTERVAL_MS; a confirm
+   * slower than this (the broker in trouble) may be published twice, which the projector drops by event id.
+   */
+  OUTBOX_SWEEP_GRACE_MS: env.int(3_000, 0),
+  /** Events a writer published are marked published together, one UPDATE per this interval at most. */
+  OUTBOX_MARK_INTERVAL_MS: env.int(100, 1),
   OUTBOX_BATCH_SIZE: env.int(100, 1),
   OUTBOX_CONFIRM_TIMEOUT_MS: env.int(5000, 100),
   OUTBOX_MAX_BACKOFF_MS: env.int(5_000, 100),

@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createLogger } from '@store/observability';
 import { createProduct, createUser, startTestService, type TestService } from './helpers';
 
 /*
@@ -39,10 +40,16 @@ class CuttableProxy {
 
 describe('orders-write while MySQL is unreachable', () => {
   const proxy = new CuttableProxy();
+  const logged: { msg: string; err?: { message?: string } }[] = [];
   let app: TestService;
   beforeAll(async () => {
     await proxy.open();
-    app = await startTestService({ MYSQL_PORT: String(PROXY_PORT) });
+    const logger = createLogger(
+      'orders-write-test',
+      { level: 'warn' },
+      { write: (line: string) => void logged.push(JSON.parse(line)) },
+    );
+    app = await startTestService({ MYSQL_PORT: String(PROXY_PORT) }, { logger });
   });
   afterAll(async () => {
     await app.stop();
@@ -71,6 +78,9 @@ describe('orders-write while MySQL is unreachable', () => {
       expect(JSON.stringify(answer.body)).not.toMatch(/ECONN|PROTOCOL_|select|insert/i);
     }
     expect(during.ready.status).toBe(503);
+    // The group commit's 503 says only "try again" to the client: its cause must be in the log.
+    const cause = logged.find((line) => line.msg === 'order batch answered 503');
+    expect(cause?.err?.message).toMatch(/ECONNREFUSED|ECONNRESET|connect|closed/i);
 
     await proxy.open();
     expect((await app.api.delete(`/orders/${orderId}`)).status).toBe(200);

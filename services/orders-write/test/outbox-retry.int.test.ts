@@ -45,6 +45,8 @@ const relayOf = (publish: (event: StoreEvent) => Promise<void>) =>
     pollIntervalMs: 20,
     batchSize: 100,
     maxBackoffMs: 300,
+    sweepGraceMs: 0,
+    markIntervalMs: 10,
   });
 
 it('When publishing fails, then the rows stay unpublished with a backoff, and a later pass publishes them', async () => {

@@ -51,8 +51,10 @@ export function readStatements(reads: BatchReads): Statement[] {
 /**
  * Round trip 2. Each order's id is kept in @o<i> right after its insert: exact whatever innodb_autoinc_lock_mode
  * is (in mode 2, MySQL 8's default, a multi-row insert need not get consecutive ids). Items, outbox rows and
- * idempotency rows then go in one multi-row insert each; the ids reach the JSON through JSON_SET.
+ * idempotency rows then go in one multi-row insert each; the ids reach the JSON through JSON_SET. The caller
+ * learns each order id from its INSERT's own result (ORDER_INSERT_STRIDE statements apart), not from a SELECT.
  */
+export const ORDER_INSERT_STRIDE = 2;
 export function writeStatements(writes: BatchWrites): Statement[] {
   const { orders, createdAt } = writes;
   const statements: Statement[] = [];
@@ -100,9 +102,14 @@ export function writeStatements(writes: BatchWrites): Statement[] {
     });
   }
   statements.push(...stockStatements(writes.stockTaken));
+  // The outbox sequences are read back (not computed from the first insert id: under innodb_autoinc_lock_mode
+  // 2 a multi-row insert need not get consecutive ids), so the writer can publish the events it just committed.
   statements.push(
+    {
+      sql: 'SELECT event_id, sequence FROM outbox WHERE event_id IN (?)',
+      values: [orders.map((order) => order.eventId)],
+    },
     { sql: 'COMMIT', values: [] },
-    { sql: `SELECT ${orders.map((_, i) => `@o${i} AS o${i}`).join(', ')}`, values: [] },
   );
   return statements;
 }

@@ -1,17 +1,18 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { parseJsonColumn } from '@store/service-kit';
 import {
   BatchStoreError,
   type BatchFacts,
   type BatchReads,
   type BatchWrites,
+  type CommittedIds,
   type OpenBatch,
   type OrderBatchStore,
   type StoredAnswer,
 } from '../domain/group-commit.ports';
 import type { OrderView } from '../domain/order-view';
 import { toCents } from '../domain/money';
-import { readStatements, writeStatements, type Statement } from './order-batch.sql';
+import { ORDER_INSERT_STRIDE, readStatements, writeStatements, type Statement } from './order-batch.sql';
 
 /*
  * The group commit's SQL goes straight through a mysql2 pool (the driver under MikroORM), not through the ORM:
@@ -88,7 +89,7 @@ class SqlOpenBatch implements OpenBatch {
     readonly facts: BatchFacts,
   ) {}
 
-  async commit(writes: BatchWrites): Promise<number[]> {
+  async commit(writes: BatchWrites): Promise<CommittedIds[]> {
     const { connection } = this;
     let results: unknown[];
     try {
@@ -104,8 +105,13 @@ class SqlOpenBatch implements OpenBatch {
       throw new BatchStoreError('unknown', undefined, error);
     }
     connection.release();
-    const ids = results.at(-1) as RowDataPacket[];
-    return writes.orders.map((_, i) => Number(ids[0]![`o${i}`]));
+    const sequences = new Map(
+      (results.at(-2) as RowDataPacket[]).map((row) => [row.event_id as string, Number(row.sequence)]),
+    );
+    return writes.orders.map((order, i) => ({
+      orderId: (results[i * ORDER_INSERT_STRIDE] as ResultSetHeader).insertId,
+      sequence: sequences.get(order.eventId)!,
+    }));
   }
 
   /**
@@ -146,18 +152,23 @@ class SqlOpenBatch implements OpenBatch {
    * The old session is killed first (if it still runs, its transaction rolls back), then the outbox is read
    * with a locking read: it waits for any transaction still holding those event ids, so the answer is final.
    */
-  async findCommitted(eventIds: string[]): Promise<Map<string, number>> {
+  async findCommitted(eventIds: string[]): Promise<Map<string, CommittedIds>> {
     const fresh = await this.store.getConnection();
     try {
       await fresh.query('KILL ?', [this.connection.threadId]).catch((error: DriverError) => {
         if (error.errno !== NO_SUCH_THREAD) throw error;
       });
       const [rows] = await fresh.query<RowDataPacket[]>(
-        "SELECT event_id, JSON_VALUE(payload, '$.order_id') AS order_id FROM outbox " +
+        "SELECT event_id, sequence, JSON_VALUE(payload, '$.order_id') AS order_id FROM outbox " +
           'WHERE event_id IN (?) LOCK IN SHARE MODE',
         [eventIds],
       );
-      return new Map(rows.map((row) => [row.event_id as string, Number(row.order_id)]));
+      return new Map(
+        rows.map((row) => [
+          row.event_id as string,
+          { orderId: Number(row.order_id), sequence: Number(row.sequence) },
+        ]),
+      );
     } finally {
       fresh.release();
     }

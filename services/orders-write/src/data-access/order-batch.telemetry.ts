@@ -1,4 +1,4 @@
-import { inSpan, linkToTraceparent, recordSpan, withRemoteParent } from '@store/observability';
+import { inSpan, linkToTraceparent, recordSpan, withRemoteParent, type Logger } from '@store/observability';
 import type { BatchTelemetry } from '../domain/group-commit.ports';
 import type { WriteMetrics } from '../metrics';
 
@@ -14,7 +14,7 @@ export const BATCH_SIZE_ATTRIBUTE = 'order.batch.size';
  * while a batch serving many requests still reaches each of them. Each order's outbox row keeps its own request's
  * traceparent, so the relay continues every order's own trace.
  */
-export function orderBatchTelemetry(metrics: WriteMetrics): BatchTelemetry {
+export function orderBatchTelemetry(metrics: WriteMetrics, logger: Logger): BatchTelemetry {
   return {
     runBatch(traceparents, work) {
       const size = traceparents.length;
@@ -33,6 +33,11 @@ export function orderBatchTelemetry(metrics: WriteMetrics): BatchTelemetry {
       // Under load an order's time goes mostly here, waiting for the replica's writer: make it a stage of its own.
       return () => withRemoteParent(traceparent, () => recordSpan('order queue wait', since, preciseNow()));
     },
-    retried: (reason) => metrics.orderBatchRetries.inc({ reason }),
+    retried: (reason, cause) => {
+      metrics.orderBatchRetries.inc({ reason });
+      logger.debug({ err: cause, reason }, 'order batch runs again');
+    },
+    // The 503 says only "try again": without this line a refused connection or a lost session leaves no trace.
+    unavailable: (orders, cause) => logger.warn({ err: cause, orders }, 'order batch answered 503'),
   };
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@store/observability';
 import { createMysqlPool, mysqlSettings } from '@store/service-kit';
 import type { Config } from '../config';
 import { SqlOrderBatchStore, type OrderBatchHooks } from './order-batch.store';
 import { OrderBatcher } from '../domain/group-commit';
+import type { CommittedEvent } from '../domain/group-commit.ports';
 import type { WriteMetrics } from '../metrics';
 import { orderBatchTelemetry } from './order-batch.telemetry';
 
@@ -15,9 +17,10 @@ export function startGroupCommit(
   config: Config,
   deps: {
     metrics: WriteMetrics;
+    logger: Logger;
     now: () => Date;
     onQuery: (sql: string) => void;
-    onCommitted: () => void;
+    committed: (events: CommittedEvent[]) => void;
     hooks?: OrderBatchHooks;
   },
 ): { batcher: OrderBatcher; stop: () => Promise<void> } | undefined {
@@ -33,11 +36,11 @@ export function startGroupCommit(
   const batcher = new OrderBatcher(
     {
       store,
-      telemetry: orderBatchTelemetry(deps.metrics),
+      telemetry: orderBatchTelemetry(deps.metrics, deps.logger),
       now: deps.now,
       newEventId: randomUUID,
       maxAttempts: config.ORDER_BATCH_ATTEMPTS,
-      onCommitted: deps.onCommitted,
+      committed: deps.committed,
     },
     {
       maxBatch: config.ORDER_BATCH_MAX,

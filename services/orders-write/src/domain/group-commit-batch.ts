@@ -2,6 +2,9 @@ import { planBatch, readsOf, type OrderAnswer, type QueuedOrder } from './group-
 import {
   BatchStoreError,
   type BatchTelemetry,
+  type BatchWrites,
+  type CommittedEvent,
+  type CommittedIds,
   type OrderBatchStore,
   type RetryReason,
 } from './group-commit.ports';
@@ -19,6 +22,11 @@ export interface BatchDeps {
   newEventId: () => string;
   /** Runs of one batch (the first included) before its orders are answered 503. */
   maxAttempts: number;
+  /**
+   * Told the events of a batch as soon as they are known to be committed (the writer publishes them at once;
+   * the outbox rows stay the durable record until they are marked published).
+   */
+  committed?: (events: CommittedEvent[]) => void;
 }
 
 const unavailable = (message: string): OrderAnswer => ({
@@ -27,7 +35,12 @@ const unavailable = (message: string): OrderAnswer => ({
 });
 
 /** Whether the outcome of a write could not be learnt: then nothing may be retried. */
-class OutcomeUnknown extends Error {}
+class OutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super('the outcome of the batch write could not be learnt', { cause });
+    this.name = 'OutcomeUnknown';
+  }
+}
 
 export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<OrderAnswer[]> {
   for (let attempt = 1; ; attempt++) {
@@ -35,12 +48,13 @@ export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promi
       return await attemptBatch(deps, orders);
     } catch (error) {
       if (error instanceof OutcomeUnknown) {
+        deps.telemetry.unavailable(orders.length, error);
         return orders.map(() => unavailable('the database did not say whether the order was stored'));
       }
       if (!(error instanceof BatchStoreError)) throw error;
       if (error.kind === 'constraint') {
         if (orders.length > 1) {
-          deps.telemetry.retried('split');
+          deps.telemetry.retried('split', error);
           return splitBatch(deps, orders);
         }
         // A batch of one: the culprit is known. A foreign key means its user (or a product) went away; a
@@ -58,9 +72,10 @@ export async function commitBatch(deps: BatchDeps, orders: QueuedOrder[]): Promi
         }
       }
       if (attempt >= deps.maxAttempts) {
+        deps.telemetry.unavailable(orders.length, error);
         return orders.map(() => unavailable('the database is too busy; try again'));
       }
-      deps.telemetry.retried(retryReason(error));
+      deps.telemetry.retried(retryReason(error), error);
     }
   }
 }
@@ -85,22 +100,23 @@ async function attemptBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<Ord
     throw error;
   }
   const { writes } = plan;
-  let orderIds: number[] = [];
+  let ids: CommittedIds[] = [];
   if (writes.orders.length === 0) {
     await open.rollback();
   } else {
     try {
-      orderIds = await open.commit(writes);
+      ids = await open.commit(writes);
     } catch (error) {
       if (!(error instanceof BatchStoreError) || error.kind !== 'unknown') throw error;
-      orderIds = await idsIfCommitted(
+      ids = await idsIfCommitted(
         open,
         writes.orders.map((write) => write.eventId),
         error,
       );
     }
+    handOver(deps, committedEvents(writes, ids));
   }
-  const answers = plan.answer(orderIds);
+  const answers = plan.answer(ids.map((id) => id.orderId));
   if (plan.deferred.length > 0) {
     const later = await commitBatch(
       deps,
@@ -116,17 +132,39 @@ async function attemptBatch(deps: BatchDeps, orders: QueuedOrder[]): Promise<Ord
  * then read back from the outbox payloads (the store set them from the inserted ids).
  */
 async function idsIfCommitted(
-  open: { findCommitted(eventIds: string[]): Promise<Map<string, number>> },
+  open: { findCommitted(eventIds: string[]): Promise<Map<string, CommittedIds>> },
   eventIds: string[],
   failure: BatchStoreError,
-): Promise<number[]> {
-  let committed: Map<string, number>;
+): Promise<CommittedIds[]> {
+  let committed: Map<string, CommittedIds>;
   try {
     committed = await open.findCommitted(eventIds);
-  } catch {
-    throw new OutcomeUnknown();
+  } catch (error) {
+    throw new OutcomeUnknown(new AggregateError([failure, error], failure.message));
   }
   if (committed.size === 0) throw failure;
-  if (committed.size !== eventIds.length) throw new OutcomeUnknown();
+  if (committed.size !== eventIds.length) throw new OutcomeUnknown(failure);
   return eventIds.map((eventId) => committed.get(eventId)!);
 }
+
+/**
+ * The orders are committed whatever happens to their events now: a publisher that throws must not turn them
+ * into a failure (nor run the batch again). Its rows stay unpublished and the relay's sweep takes them.
+ */
+function handOver(deps: BatchDeps, events: CommittedEvent[]): void {
+  try {
+    deps.committed?.(events);
+  } catch {
+    // The publisher reports its own failures; the outbox rows are the safety net.
+  }
+}
+
+/** The batch's events as they were committed: the payloads with their order ids, the rows' sequences. */
+const committedEvents = (writes: BatchWrites, ids: CommittedIds[]): CommittedEvent[] =>
+  writes.orders.map((order, i) => ({
+    eventId: order.eventId,
+    sequence: ids[i]!.sequence,
+    traceparent: order.traceparent,
+    payload: { ...order.payload, order_id: ids[i]!.orderId },
+    createdAt: writes.createdAt,
+  }));

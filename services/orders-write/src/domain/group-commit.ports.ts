@@ -67,18 +67,34 @@ export class BatchStoreError extends Error {
   }
 }
 
+/** What the database gave a committed order: its id and its outbox row's sequence (the event's). */
+export interface CommittedIds {
+  orderId: number;
+  sequence: number;
+}
+
+/** An order event known to be committed, as the writer hands it to the publisher right after the COMMIT. */
+export interface CommittedEvent {
+  eventId: string;
+  sequence: number;
+  traceparent: string | null;
+  /** The OrderCreated data with its order id. */
+  payload: OrderData;
+  createdAt: Date;
+}
+
 /** A batch transaction after round trip 1: its facts are read and its stock rows locked. */
 export interface OpenBatch {
   facts: BatchFacts;
-  /** Round trip 2: every write and the COMMIT; resolves with the order ids in the order of `writes.orders`. */
-  commit(writes: BatchWrites): Promise<number[]>;
+  /** Round trip 2: every write and the COMMIT; resolves with the ids of each order, in the order of `writes.orders`. */
+  commit(writes: BatchWrites): Promise<CommittedIds[]>;
   /** Ends the transaction without writing (every order of the batch was refused or replayed). */
   rollback(): Promise<void>;
   /**
    * After an `unknown` failure: ends this batch's session for sure, then reads on another connection which of
-   * these events committed; event id → order id. Throws when that cannot be known (the database is down).
+   * these events committed, with their ids. Throws when that cannot be known (the database is down).
    */
-  findCommitted(eventIds: string[]): Promise<Map<string, number>>;
+  findCommitted(eventIds: string[]): Promise<Map<string, CommittedIds>>;
 }
 
 export interface OrderBatchStore {
@@ -94,5 +110,11 @@ export interface BatchTelemetry {
   runBatch<T>(traceparents: (string | null)[], work: () => Promise<T>): Promise<T>;
   /** An order joined the queue; the returned function is called when a writer takes it (its wait, as a span). */
   queued(traceparent: string | null): () => void;
-  retried(reason: RetryReason): void;
+  /** A batch runs again; `cause` is what failed (e.g. a connection the pool could not open). */
+  retried(reason: RetryReason, cause: Error): void;
+  /**
+   * A batch's orders are answered 503 (attempts exhausted, or the outcome of a write unknown): the client only
+   * sees "try again", so the cause must reach the log here.
+   */
+  unavailable(orders: number, cause: Error): void;
 }

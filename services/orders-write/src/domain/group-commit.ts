@@ -22,10 +22,7 @@ export interface GroupCommitOptions {
   waitMs: number;
 }
 
-export interface GroupCommitDeps extends BatchDeps {
-  /** Called after a batch committed new orders (the relay publishes sooner than its next poll). */
-  onCommitted?: () => void;
-}
+export type GroupCommitDeps = BatchDeps;
 
 /** A request's answer and the size of the batch that decided it (a span attribute of the request). */
 export interface BatchedAnswer {
@@ -130,7 +127,6 @@ export class OrderBatcher {
             batch.map((waiting) => waiting.order),
           ),
       );
-      if (answers.some((answer) => answer.placed && !answer.replayed)) this.deps.onCommitted?.();
       batch.forEach((waiting, index) =>
         waiting.resolve({ answer: answers[index]!, batchSize: batch.length }),
       );

@@ -9,6 +9,8 @@ import {
   type SpanOptions,
 } from '@store/observability';
 import type { Database, Repositories } from '../data-access/database';
+import type { CommittedEvent } from '../domain/group-commit.ports';
+import { CommittedPublisher } from './committed-publisher';
 
 /** Publishes one event and resolves only once the broker confirmed it (see @store/messaging). */
 export type PublishEvent = (event: StoreEvent) => Promise<void>;
@@ -21,6 +23,10 @@ export interface RelayOptions {
   pollIntervalMs: number;
   batchSize: number;
   maxBackoffMs: number;
+  /** A poll (not a nudge) leaves rows younger than this to the writer publishing them (committed-publisher.ts). */
+  sweepGraceMs: number;
+  /** How long events the writer published wait to be marked together. */
+  markIntervalMs: number;
 }
 
 type Link = NonNullable<SpanOptions['links']>[number];
@@ -29,7 +35,10 @@ export type RelayEvent =
   { kind: 'published'; events: StoreEvent[] } | { kind: 'failed'; error: Error; count: number };
 
 /**
- * The outbox relay: claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
+ * The outbox relay. With the group commit, the writer publishes a batch's events itself right after its COMMIT
+ * (publishCommitted, see committed-publisher.ts) and the relay is the sweep behind it: its poll publishes only
+ * rows left unpublished past sweepGraceMs. The per-order path and the deletes nudge it after their commit
+ * instead, and a nudged pass takes every due row at once. A pass claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
  * publishes them with confirms while holding the claim, and marks them published in the same transaction.
  * A crash between the confirm and the commit republishes the rows: delivery is at least once and consumers
  * dedupe by event_id. A failed batch gets exponential backoff per row (attempts) and is retried later.
@@ -43,8 +52,18 @@ export class OutboxRelay {
   private stopped = true;
   private again = false;
   private readonly listeners = new Set<(event: RelayEvent) => void>();
+  private readonly committed: CommittedPublisher;
+  /** Whether the pass running now was asked by a nudge (all due rows) or by the poll (past the grace only). */
+  private nudged = false;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.committed = new CommittedPublisher({ ...options, emit: (event) => this.emit(event) });
+  }
+
+  /** Publishes the events of a batch that just committed, without a claim (the writer holds them). */
+  publishCommitted(events: CommittedEvent[]): void {
+    if (!this.stopped) this.committed.publish(events);
+  }
 
   start(): void {
     this.stopped = false;
@@ -53,7 +72,12 @@ export class OutboxRelay {
 
   /** Runs a pass now (after a commit) instead of waiting for the next poll. */
   nudge(): void {
+    this.pass(true);
+  }
+
+  private pass(nudged: boolean): void {
     if (this.stopped) return;
+    this.nudged ||= nudged;
     if (this.running) {
       this.again = true;
       return;
@@ -71,6 +95,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.committed.flush();
   }
 
   /** Test and metrics hook: every published batch and every failure. */
@@ -79,11 +104,11 @@ export class OutboxRelay {
     return () => this.listeners.delete(listener);
   }
 
-  /** Publishes due rows until none are left; returns how many were published. */
-  async drain(): Promise<number> {
+  /** Publishes due rows (by default however young) until none are left; returns how many were published. */
+  async drain(graceMs = 0): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
+      const published = await this.publishBatch(new Date(this.options.now().getTime() - graceMs));
       total += published;
       if (published < this.options.batchSize) return total;
     }
@@ -92,8 +117,10 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     do {
       this.again = false;
+      const graceMs = this.nudged ? 0 : this.options.sweepGraceMs;
+      this.nudged = false;
       try {
-        await this.drain();
+        await this.drain(graceMs);
       } catch (error) {
         this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
       }
@@ -102,20 +129,23 @@ export class OutboxRelay {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.nudge(), this.options.pollIntervalMs);
+    this.timer = setTimeout(() => this.pass(false), this.options.pollIntervalMs);
     this.timer.unref();
   }
 
-  private async publishBatch(): Promise<number> {
+  private async publishBatch(createdBefore: Date): Promise<number> {
     const { db, now } = this.options;
-    // The idle poll runs several times a second on every replica: a cheap untraced probe, so that only a
-    // pass with work makes a trace (and its claim statements belong to that trace).
-    const due = await untraced(() => db.read((repositories) => repositories.outbox.hasDue(now())));
+    // The idle poll runs on every replica all the time: a cheap untraced probe, so that only a pass with work
+    // makes a trace (and its claim statements belong to that trace).
+    const due = await untraced(() =>
+      db.read((repositories) => repositories.outbox.hasDue(now(), createdBefore)),
+    );
     if (!due) return 0;
     const outcome = await inSpan('outbox relay batch', (batch) =>
-      db.transaction((repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() }), {
-        readCommitted: true,
-      }),
+      db.transaction(
+        (repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() }, createdBefore),
+        { readCommitted: true },
+      ),
     );
     if (!outcome) return 0;
     // Emitted after the commit, so a listener never sees a row that could still roll back to unpublished.
@@ -126,9 +156,10 @@ export class OutboxRelay {
   private async claimAndPublish(
     repositories: Repositories,
     batchLink: Link,
+    createdBefore: Date,
   ): Promise<RelayEvent | undefined> {
     const { publish, now, batchSize } = this.options;
-    const events = await repositories.outbox.claimDue(batchSize, now());
+    const events = await repositories.outbox.claimDue(batchSize, now(), createdBefore);
     if (events.length === 0) return undefined; // another replica claimed them between the probe and the claim
     const sequences = events.map((event) => event.sequence);
     try {
@@ -173,17 +204,20 @@ export class OutboxRelay {
  * ('outbox wait', from the row's created_at to now) to the publish and confirm (amqplib's publish span, whose context it
  * injects into the message headers for the projector). The batch serves many orders at once, so it cannot be
  * the parent of all of them: each 'outbox publish' span LINKS to it instead, and the shared claim and mark work
- * stays reachable from every order's trace.
+ * stays reachable from every order's trace. A writer publishing its own batch (no claim) has no batch to link.
  */
-function publishInOrderTrace(
+export function publishInOrderTrace(
   event: StoreEvent,
-  batchLink: Link,
+  batchLink: Link | undefined,
   publish: PublishEvent,
   now: () => Date,
 ): Promise<void> {
   return withRemoteParent(event.traceparent, () => {
     const attributes = { 'messaging.message.id': event.event_id };
     recordSpan('outbox wait', new Date(event.occurred_at), now(), { attributes });
-    return inSpan('outbox publish', () => publish(event), { attributes, links: [batchLink] });
+    return inSpan('outbox publish', () => publish(event), {
+      attributes,
+      ...(batchLink ? { links: [batchLink] } : {}),
+    });
   });
 }

@@ -52,11 +52,11 @@ export class OutboxRepository {
    * refuses is never published: it stays pending with the reason in last_error (outbox_pending_rows shows it)
    * and is looked at again after INVALID_ROW_RETRY_MS, in case someone repaired it.
    */
-  async claimDue(limit: number, now: Date): Promise<StoreEvent[]> {
+  async claimDue(limit: number, now: Date, createdBefore: Date = now): Promise<StoreEvent[]> {
     const rows = await this.em.execute<OutboxRow[]>(
       `select ${OUTBOX_EVENT_COLUMNS} from outbox
        where ${DUE} order by sequence limit ? for update skip locked`,
-      [now, limit],
+      [now, createdBefore, limit],
     );
     const events: StoreEvent[] = [];
     for (const row of rows) {
@@ -73,9 +73,25 @@ export class OutboxRepository {
   }
 
   /** Whether any row is due, without locking anything: the relay's cheap idle poll. */
-  async hasDue(now: Date): Promise<boolean> {
-    const rows = await this.em.execute<unknown[]>(`select 1 from outbox where ${DUE} limit 1`, [now]);
+  async hasDue(now: Date, createdBefore: Date = now): Promise<boolean> {
+    const rows = await this.em.execute<unknown[]>(`select 1 from outbox where ${DUE} limit 1`, [
+      now,
+      createdBefore,
+    ]);
     return rows.length > 0;
+  }
+
+  /**
+   * Marks rows the writer published itself (committed-publisher.ts), by event id, in one statement. Rows the
+   * sweep took meanwhile are published already: `published_at is null` leaves them as they are.
+   */
+  async markPublishedByEventId(eventIds: string[], now: Date): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.em.execute(
+      'update outbox set published_at = ?, attempts = attempts + 1 where event_id in (?) and published_at is null',
+      [now, eventIds],
+      'run',
+    );
   }
 
   /** One UPDATE for the whole batch. */
@@ -113,8 +129,12 @@ export class OutboxRepository {
 /** A row that is not a valid event waits this long before the relay looks at it again. */
 const INVALID_ROW_RETRY_MS = 3_600_000;
 
-/** Unpublished and not waiting out a backoff (one parameter: now); the index on (published_at, sequence) serves it. */
-const DUE = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?)';
+/**
+ * Unpublished, not waiting out a backoff (parameter: now) and written before the given time (the sweep's grace,
+ * which leaves the rows a writer is publishing itself to that writer); the index on (published_at, sequence)
+ * serves it.
+ */
+const DUE = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?) and created_at <= ?';
 
 /** MikroORM asks mysql2 for dateStrings: DATETIME comes back as 'YYYY-MM-DD hh:mm:ss.mmm', in UTC. */
 const utcDate = (value: Date | string): Date =>
