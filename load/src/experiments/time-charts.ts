@@ -9,13 +9,13 @@ import type { PromSeries } from './prometheus';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const SECONDS = { field: 'second', type: 'quantitative', title: 'seconds into the ramp' } as const;
 
-const panel = (y: string, title: string, color: string, extra: object = {}) => ({
+const panel = (y: string, title: string, color: string, extra: object = {}, scale: object = {}) => ({
   width: 520,
   height: 110,
   mark: { type: 'line' as const, color, interpolate: 'step-after' as const },
   encoding: {
     x: SECONDS,
-    y: { field: y, type: 'quantitative' as const, title, axis: { format: '~s' } },
+    y: { field: y, type: 'quantitative' as const, title, axis: { format: '~s' }, scale },
   },
   ...extra,
 });
@@ -48,7 +48,14 @@ export function timelineChart(points: readonly TimelinePoint[], title: string): 
           color: { field: 'percentile', type: 'nominal', scale: { range: ['#1f77b4', '#ff7f0e'] } },
         },
       },
-      panel('failures', 'failures/s', '#d62728'),
+      // A run without failures is a flat line at 0: an empty domain would label its axis NaN.
+      panel(
+        'failures',
+        'failures/s',
+        '#d62728',
+        {},
+        { domain: [0, Math.max(1, ...values.map((v) => v.failures))] },
+      ),
     ],
   };
 }
