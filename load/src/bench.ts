@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     say,
   });
   say(
-    `measured by ${generator === 'k6' ? `k6 (dashboard report: ${dashboard})` : 'the project’s runner (no k6 on the PATH)'}`,
+    `measured by ${generator === 'k6' ? `k6 (dashboard report: ${dashboard ?? 'none: the run was shorter than one dashboard period'})` : 'the project’s runner (no k6 on the PATH)'}`,
   );
   const breaking = result.breakingPoint;
   writeReport(

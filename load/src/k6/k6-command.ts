@@ -73,6 +73,9 @@ export function k6Command(run: K6Run): K6Command {
       K6_WEB_DASHBOARD_HOST: '127.0.0.1',
       K6_WEB_DASHBOARD_PORT: String(port),
       K6_WEB_DASHBOARD_EXPORT: command.dashboardPath,
+      // k6 writes the exported report only for a run that outlasts one aggregation period (10 s by default): a
+      // short run (a scaled-down scenario) left no report at all. 2 s also gives the live charts more points.
+      K6_WEB_DASHBOARD_PERIOD: '2s',
     },
     ...command,
   };

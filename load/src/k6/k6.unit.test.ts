@@ -45,6 +45,7 @@ describe('k6 as the load generator', () => {
       K6_WEB_DASHBOARD: 'true',
       K6_WEB_DASHBOARD_PORT: '5665',
       K6_WEB_DASHBOARD_EXPORT: '/tmp/out/C1-ramp-k6-dashboard.html',
+      K6_WEB_DASHBOARD_PERIOD: '2s',
     });
     expect(command.dashboardUrl).toBe('http://127.0.0.1:5665');
   });

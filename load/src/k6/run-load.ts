@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario, type RunOptions, type ScenarioResult } from '../runner/run-scenario';
 import type { Scenario } from '../scenarios/schema';
@@ -47,5 +47,10 @@ export async function runLoad(
   await runK6(command, options.say);
   const summary = JSON.parse(readFileSync(command.summaryPath, 'utf8')) as K6Summary;
   const result = k6ScenarioResult(scenario, options.baseUrl, summary, readFileSync(command.csvPath, 'utf8'));
-  return { result, generator: 'k6', dashboard: command.dashboardPath };
+  // Named only when k6 wrote it (it does not for a run shorter than one dashboard period).
+  return {
+    result,
+    generator: 'k6',
+    dashboard: existsSync(command.dashboardPath) ? command.dashboardPath : undefined,
+  };
 }
