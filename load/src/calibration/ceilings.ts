@@ -40,6 +40,22 @@ export interface CeilingOptions {
 const LAB_PRODUCTS = [1, 2, 3, 4];
 const LARGE_STOCK = 1_000_000_000;
 
+/** The lab's order: seeded users 1–3 and products 1–4, 30 % with 1–2 extra lines (scenarios/read-write.json). */
+export const LAB_ORDER_TASK = {
+  name: 'place-order',
+  weight: 1,
+  method: 'POST',
+  path: '/orders',
+  body: {
+    kind: 'order',
+    user: { range: { min: 1, max: 3 } },
+    product: { range: { min: 1, max: 4 } },
+    quantity: { min: 1, max: 5 },
+    extraLines: { probability: 0.3, lines: { min: 1, max: 2 } },
+  },
+  expect: { status: 201, body: { field: 'order_id' } },
+} as const;
+
 const tasks: Record<CeilingName, unknown> = {
   'nginx-fixed-body': {
     name: 'fixed-body',
@@ -55,20 +71,7 @@ const tasks: Record<CeilingName, unknown> = {
     path: '/report',
     expect: { status: 200, body: 'array' },
   },
-  'order-transaction': {
-    name: 'place-order',
-    weight: 1,
-    method: 'POST',
-    path: '/orders',
-    body: {
-      kind: 'order',
-      user: { range: { min: 1, max: 3 } },
-      product: { range: { min: 1, max: 4 } },
-      quantity: { min: 1, max: 5 },
-      extraLines: { probability: 0.3, lines: { min: 1, max: 2 } },
-    },
-    expect: { status: 201, body: { field: 'order_id' } },
-  },
+  'order-transaction': LAB_ORDER_TASK,
 };
 
 export function ceilingScenario(

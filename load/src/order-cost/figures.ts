@@ -2,6 +2,7 @@ import type { Scenario } from '../scenarios/schema';
 import { round } from '../stats';
 import { bucketQuantile, parseHistogram } from '../experiments/projection-lag';
 import { sampleValue } from '../experiments/resources';
+import { LAB_ORDER_TASK } from '../calibration/ceilings';
 
 /*
  * The pure half of the order-cost bench: the scenario of one rate and the per-order figures of one measured
@@ -9,21 +10,7 @@ import { sampleValue } from '../experiments/resources';
  * projector's /metrics). No I/O here, so every division is unit-tested.
  */
 
-/** The lab's order: seeded users 1–3 and products 1–4, 30 % with 1–2 extra lines (scenarios/read-write.json). */
-const placeOrder = {
-  name: 'place-order',
-  weight: 1,
-  method: 'POST',
-  path: '/orders',
-  body: {
-    kind: 'order',
-    user: { range: { min: 1, max: 3 } },
-    product: { range: { min: 1, max: 4 } },
-    quantity: { min: 1, max: 5 },
-    extraLines: { probability: 0.3, lines: { min: 1, max: 2 } },
-  },
-  expect: { status: 201, body: { field: 'order_id' } },
-} as const;
+const placeOrder = LAB_ORDER_TASK;
 
 const report = (name: string) =>
   ({
