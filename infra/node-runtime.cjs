@@ -31,8 +31,16 @@ module.exports = { assertNodeRuntime, MINIMUM_MAJOR };
 
 if (require.main === module) {
   const reason = problem();
+  const installed = process.argv.includes('--installed');
   if (reason) {
     process.stderr.write(`${reason}\n`);
-    process.exit(1);
+    // After `npm ci` (the root's postinstall) it only says so: the install itself is fine, starting is not.
+    process.exit(installed ? 0 : 1);
   }
+  // npm itself may run on an older Node (Debian's 20) and warn EBADENGINE about that one.
+  if (installed)
+    process.stderr.write(
+      `Store Manager: every npm script runs on Node ${process.version} (${process.execPath}); an EBADENGINE ` +
+        'warning above is about the Node that runs npm itself, not the one the project runs on.\n',
+    );
 }
