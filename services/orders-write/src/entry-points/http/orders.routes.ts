@@ -1,35 +1,15 @@
 import { Router } from 'express';
-import { AppError, parseId, validate } from '@store/service-kit';
-import { activeSpan, activeTraceparent, type Counter } from '@store/observability';
+import { parseId, validate } from '@store/service-kit';
+import type { Counter } from '@store/observability';
 import { deleteOrder, type DeleteDeps } from '../../domain/delete-order.use-case';
-import { orderError } from '../../domain/errors';
-import type { OrderBatcher } from '../../domain/group-commit';
 import { getOrder, listOrders } from '../../domain/order-queries.use-case';
-import {
-  placeOrder,
-  type PlaceOrderCommand,
-  type PlaceOrderDeps,
-  type PlaceOrderResult,
-} from '../../domain/place-order.use-case';
-import { BATCH_SIZE_ATTRIBUTE } from '../../data-access/order-batch.telemetry';
+import type { PlaceOrderPort } from './order-placement';
 import { createOrderBody, idempotencyKeyHeader, listOrdersQuery } from './schemas';
 
-export interface OrdersRoutesDeps extends PlaceOrderDeps, DeleteDeps {
+export interface OrdersRoutesDeps extends DeleteDeps {
   ordersTotal: Counter;
-  /** Set when ORDER_BATCHING is on (and PRODUCT_LOOKUP batched): orders go through the group commit. */
-  orderBatcher?: OrderBatcher;
-}
-
-/** Through the group commit: the order waits in the queue, then gets its own answer after its batch's COMMIT. */
-async function placeInBatch(batcher: OrderBatcher, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
-  // Captured now, in the request's context: the batch runs in a trace of its own.
-  const { answer, batchSize } = await batcher.place(command, activeTraceparent() ?? null);
-  activeSpan()?.setAttribute(BATCH_SIZE_ATTRIBUTE, batchSize);
-  if (!answer.placed) {
-    const { code, message, details } = answer.refusal;
-    throw code === 'UNAVAILABLE' ? new AppError(code, message, details) : orderError(code, message, details);
-  }
-  return answer;
+  /** Places an order, batched or one by one: the route does not know which (order-placement.ts). */
+  placeOrder: PlaceOrderPort;
 }
 
 export function ordersRoutes(deps: OrdersRoutesDeps): Router {
@@ -47,9 +27,7 @@ export function ordersRoutes(deps: OrdersRoutesDeps): Router {
       items: body.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
       idempotencyKey,
     };
-    const result = deps.orderBatcher
-      ? await placeInBatch(deps.orderBatcher, command)
-      : await placeOrder(deps, command);
+    const result = await deps.placeOrder(command);
     if (result.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(result.status).location(`/orders/${result.order.order_id}`).json(result.order);
   });

@@ -5,6 +5,7 @@ import type { Database } from '../../data-access/database';
 import type { OrderBatcher } from '../../domain/group-commit';
 import type { ProductLookup } from '../../domain/place-order.use-case';
 import type { WriteMetrics } from '../../metrics';
+import { orderPlacement } from './order-placement';
 import { ordersRoutes } from './orders.routes';
 import { productsRoutes } from './products.routes';
 import { stocksRoutes } from './stocks.routes';
@@ -37,9 +38,8 @@ export function createApp(deps: HttpDeps): Express {
   app.use(
     ordersRoutes({
       ...writeDeps,
-      productLookup: deps.productLookup,
       ordersTotal: deps.metrics.ordersTotal,
-      ...(deps.orderBatcher ? { orderBatcher: deps.orderBatcher } : {}),
+      placeOrder: orderPlacement({ ...writeDeps, productLookup: deps.productLookup }, deps.orderBatcher),
     }),
   );
   finishHttpApp(app, deps.logger, deleteMissBody);
