@@ -80,9 +80,10 @@ export function readPidFiles(stackDir: string): Record<string, number> {
   return files;
 }
 
-async function metricsText(url: string): Promise<string | undefined> {
+/** A /metrics page's text, or undefined when it does not answer 200 within `timeoutMs` (a sample is then skipped). */
+export async function metricsText(url: string, timeoutMs = 900): Promise<string | undefined> {
   try {
-    const response = await request(url, { headersTimeout: 900, bodyTimeout: 900 });
+    const response = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     const text = await response.body.text();
     return response.statusCode === 200 ? text : undefined;
   } catch {

@@ -1,6 +1,5 @@
 import { cpus } from 'node:os';
-import { request } from 'undici';
-import { cpuGroups, readPidFiles } from '../experiments/resources';
+import { cpuGroups, metricsText, readPidFiles } from '../experiments/resources';
 import {
   clockTicksPerSecond,
   cpuMs,
@@ -15,21 +14,11 @@ export type CostTarget =
   | { kind: 'stack'; stackDir: string; ordersWriteUrls: string[]; projectorUrl: string }
   | { kind: 'calibration'; pid: number };
 
-async function metricsText(url: string): Promise<string | undefined> {
-  try {
-    const response = await request(url, { headersTimeout: 5000, bodyTimeout: 5000 });
-    const text = await response.body.text();
-    return response.statusCode === 200 ? text : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function readMetrics(target: CostTarget): Promise<MetricsAt | undefined> {
   if (target.kind !== 'stack') return undefined;
   const [projector, ...writers] = await Promise.all([
-    metricsText(`${target.projectorUrl}/metrics`),
-    ...target.ordersWriteUrls.map((url) => metricsText(`${url}/metrics`)),
+    metricsText(`${target.projectorUrl}/metrics`, 5000),
+    ...target.ordersWriteUrls.map((url) => metricsText(`${url}/metrics`, 5000)),
   ]);
   return { writers: writers.filter((text): text is string => text !== undefined), projector };
 }
