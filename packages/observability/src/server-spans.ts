@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   ROOT_CONTEXT,
@@ -11,6 +10,7 @@ import {
   type Context,
 } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -52,11 +52,18 @@ const UNTRACED_PATHS = /^\/(metrics|health)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SUPPRESSED = suppressTracing(ROOT_CONTEXT);
 
+/*
+ * The SDK's own id generator (Math.random into a reused buffer), as for every span: crypto.randomBytes here, two
+ * calls per order left out, was 3.5 % of a write replica's CPU under load. Trace ids need to be unique,
+ * not secret.
+ */
+const ids = new RandomIdGenerator();
+
 /** A trace context that says "not sampled", for work whose decision must travel on (an order's events). */
 const unsampledContext = (): Context =>
   trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: ids.generateTraceId(),
+    spanId: ids.generateSpanId(),
     traceFlags: TraceFlags.NONE,
   });
 
