@@ -111,15 +111,15 @@ describe('Group commit', () => {
     const from = statements.length;
     const answer = await app.api.post('/orders', line(user.user_id, product, 2).body);
     expect(answer.status).toBe(201);
-    // START; users; products ⋈ stocks FOR UPDATE | INSERT orders; order_items; outbox; UPDATE stocks; COMMIT.
+    // START; users; products ⋈ stocks FOR UPDATE | INSERT orders; outbox; order_items; UPDATE stocks; COMMIT.
     expect(statements.slice(from).map((statement) => /^\s*(\w+(?: INTO \w+)?)/i.exec(statement)![1])).toEqual(
       [
         'START',
         'SELECT',
         'SELECT',
         'INSERT INTO orders',
-        'INSERT INTO order_items',
         'INSERT INTO outbox',
+        'INSERT INTO order_items',
         'UPDATE',
         'COMMIT',
       ],

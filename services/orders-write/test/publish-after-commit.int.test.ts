@@ -139,6 +139,20 @@ describe('Publishing after the commit', () => {
       const items = lines.map(([product, quantity]) => ({ product_id: products[product]!, quantity }));
       return { body: { user_id: users[user]!, items }, headers };
     });
+    // Order ids and sequences are two counters that move in step (one outbox row per order): while they are equal,
+    // a sequence taken from the order's INSERT would pass for the right one. A deleted order's event moves the
+    // sequences one ahead of the order ids.
+    const probe = await app.api.post('/orders', {
+      user_id: users[0],
+      items: [{ product_id: products[0], quantity: 1 }],
+    });
+    const [[probeRow]] = await sql.query<mysql.RowDataPacket[]>(
+      "select sequence from outbox where type = 'OrderCreated' and json_value(payload, '$.order_id') = ?",
+      [probe.body.order_id],
+    );
+    if (Number(probeRow!.sequence) === probe.body.order_id) {
+      expect((await app.api.delete(`/orders/${probe.body.order_id}`)).status).toBe(200);
+    }
     // A lone order holds the writer before its write until all five are queued: they form the next batch.
     let release!: () => void;
     const held = new Promise<void>((resolve) =>
@@ -180,6 +194,7 @@ describe('Publishing after the commit', () => {
       );
       expect(items.map((item) => ({ ...item }))).toEqual(request.body.items);
       const event = events[i]!;
+      expect(event.sequence).not.toBe(orderId);
       expect(event.data).toMatchObject({ order_id: orderId, user_id: request.body.user_id });
       expect(event.data.items.map(({ product_id, quantity }) => ({ product_id, quantity }))).toEqual(
         request.body.items,

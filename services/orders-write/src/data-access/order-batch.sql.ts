@@ -8,10 +8,11 @@ import { centsToDecimal } from '../domain/money';
  * each statement, and 88 % of the lab's batches hold one order, so a statement per batch is one per order there:
  *
  *   round trip 1: START TRANSACTION; users; products ⋈ stocks FOR UPDATE (per 150 ids); [stored keys]
- *   round trip 2, per order: INSERT orders; [INSERT idempotency_keys]; INSERT order_items; INSERT outbox
- *                then: UPDATE stocks (per 150 ids); COMMIT
+ *   round trip 2: per order INSERT orders; INSERT outbox
+ *                 then INSERT order_items (all the batch's); [INSERT idempotency_keys]; UPDATE stocks (per 150 ids);
+ *                 COMMIT
  *
- * Eight statements for a batch of one (eleven before issue 16's second step; see ADR 0015).
+ * Eight statements for a batch of one, two more per order (eleven before issue 16's second step; see ADR 0015).
  */
 
 export interface Statement {
@@ -89,29 +90,29 @@ export interface WriteTrip {
 }
 
 /**
- * Round trip 2. Each order is written by its own short statements, and no id needs a variable or a trailing
- * SELECT: every id the caller needs is the `insertId` of a single-row INSERT, exact whatever
- * innodb_autoinc_lock_mode is (in mode 2, MySQL 8's default, a multi-row INSERT need not get consecutive ids,
- * which is why nothing here is computed from a first id). Within an order, in this order (checked on MariaDB):
- * 1. `INSERT INTO orders`: LAST_INSERT_ID() is now the order id.
- * 2. its idempotency row: idempotency_keys has no AUTO_INCREMENT column, so LAST_INSERT_ID() stays the order id.
- * 3. its items, one multi-row INSERT: LAST_INSERT_ID() is read once per row but is the previous statement's id
- *    for the whole statement, so every row gets the order id. order_items has an AUTO_INCREMENT id, so afterwards
- *    LAST_INSERT_ID() is the id of this insert's first item row (ours, in any lock mode).
- * 4. its outbox row, last: the payload's order_id is that first item row's order_id (a primary-key lookup of a
- *    row this transaction just wrote); the row's own insertId is the event's sequence.
- * One statement per order more than a shared multi-row insert would take, so large batches pay more statements
- * than before (ADR 0015 has the counts): the lab's batches are mostly of one order.
+ * Round trip 2. No id needs a variable or a read-back: every id the caller needs is the `insertId` of a single-row
+ * INSERT, exact whatever innodb_autoinc_lock_mode is (in mode 2, MySQL 8's default, a multi-row INSERT need not get
+ * consecutive ids, which is why nothing here is computed from a first id). Checked on MariaDB 10.11:
+ * - per order, two statements: its `INSERT INTO orders`, then its outbox row, whose payload takes
+ *   LAST_INSERT_ID() — still the order id, nothing was inserted between — and whose own insertId is the sequence;
+ * - then, for the whole batch, one multi-row INSERT of the items and one of the idempotency rows: each row takes
+ *   its order's id from that order's outbox row, found by its unique event id (a `const` lookup of a row this
+ *   transaction just wrote). They cannot use LAST_INSERT_ID(): after several orders it is only the last one's, and
+ *   order_items has an AUTO_INCREMENT id of its own (an items INSERT would move it to its first item's id).
+ *   An outbox row that were missing would give a NULL order id, which the items' NOT NULL order_id refuses
+ *   (error 1048, before the idempotency rows are sent: every order has items): never a wrong id.
+ * So 2 statements per order and 3 per batch (items, UPDATE, COMMIT), plus one for the idempotency rows if any.
  */
 export function writeStatements(writes: BatchWrites): WriteTrip {
+  const { orders, createdAt } = writes;
   const statements: Statement[] = [];
-  const at = writes.orders.map((order) => {
-    const orderAt = statements.push(orderInsert(order, writes.createdAt)) - 1;
-    if (order.idempotency) statements.push(idempotencyInsert(order, writes.createdAt));
-    statements.push(itemsInsert(order));
-    const outboxAt = statements.push(outboxInsert(order, writes.createdAt)) - 1;
-    return { order: orderAt, outbox: outboxAt };
-  });
+  const at = orders.map((order) => ({
+    order: statements.push(orderInsert(order, createdAt)) - 1,
+    outbox: statements.push(outboxInsert(order, createdAt)) - 1,
+  }));
+  statements.push(itemsInsert(orders));
+  const keyed = orders.filter((order) => order.idempotency);
+  if (keyed.length > 0) statements.push(idempotencyInsert(keyed, createdAt));
   statements.push(...stockStatements(writes.stockTaken), { sql: 'COMMIT', values: [] });
   return { statements, at };
 }
@@ -121,29 +122,45 @@ const orderInsert = ({ draft }: OrderWrite, createdAt: Date): Statement => ({
   values: [draft.userId, centsToDecimal(draft.totalCents), createdAt],
 });
 
-/** Right after the order's INSERT: LAST_INSERT_ID() is its id. */
-const idempotencyInsert = (order: OrderWrite, createdAt: Date): Statement => ({
-  sql:
-    'INSERT INTO idempotency_keys (idempotency_key, request_hash, status_code, response_body, created_at) ' +
-    "VALUES (?, ?, 201, JSON_SET(?, '$.order_id', LAST_INSERT_ID()), ?)",
-  values: [order.idempotency!.key, order.idempotency!.requestHash, JSON.stringify(order.view), createdAt],
-});
-
-/** Right after the order's INSERT (or its idempotency row's): every row takes LAST_INSERT_ID(), the order id. */
-const itemsInsert = ({ draft }: OrderWrite): Statement => ({
-  sql:
-    'INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES ' +
-    draft.lines.map(() => '(LAST_INSERT_ID(), ?, ?, ?)').join(', '),
-  values: draft.lines.flatMap((line) => [line.productId, line.quantity, centsToDecimal(line.unitPriceCents)]),
-});
-
-/** Right after the order's items: LAST_INSERT_ID() is its first item row's id, whose order_id is the order's. */
+/** Right after its order's INSERT: LAST_INSERT_ID() is the order id. */
 const outboxInsert = (order: OrderWrite, createdAt: Date): Statement => ({
   sql:
     'INSERT INTO outbox (event_id, type, version, payload, traceparent, created_at) ' +
-    "VALUES (?, 'OrderCreated', ?, JSON_SET(?, '$.order_id', " +
-    '(SELECT order_id FROM order_items WHERE id = LAST_INSERT_ID())), ?, ?)',
+    "VALUES (?, 'OrderCreated', ?, JSON_SET(?, '$.order_id', LAST_INSERT_ID()), ?, ?)",
   values: [order.eventId, EVENT_VERSION, JSON.stringify(order.payload), order.traceparent, createdAt],
+});
+
+/** The id of the order whose outbox row has this event id (`?`), as a number. */
+const ORDER_ID_OF_EVENT =
+  "(SELECT CAST(JSON_VALUE(payload, '$.order_id') AS UNSIGNED) FROM outbox WHERE event_id = ?)";
+
+const itemsInsert = (orders: OrderWrite[]): Statement => {
+  const items = orders.flatMap(({ eventId, draft }) => draft.lines.map((line) => ({ eventId, line })));
+  return {
+    sql:
+      'INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES ' +
+      items.map(() => `(${ORDER_ID_OF_EVENT}, ?, ?, ?)`).join(', '),
+    values: items.flatMap(({ eventId, line }) => [
+      eventId,
+      line.productId,
+      line.quantity,
+      centsToDecimal(line.unitPriceCents),
+    ]),
+  };
+};
+
+const idempotencyInsert = (keyed: OrderWrite[], createdAt: Date): Statement => ({
+  sql:
+    'INSERT INTO idempotency_keys (idempotency_key, request_hash, status_code, response_body, created_at) ' +
+    'VALUES ' +
+    keyed.map(() => `(?, ?, 201, JSON_SET(?, '$.order_id', ${ORDER_ID_OF_EVENT}), ?)`).join(', '),
+  values: keyed.flatMap((order) => [
+    order.idempotency!.key,
+    order.idempotency!.requestHash,
+    JSON.stringify(order.view),
+    order.eventId,
+    createdAt,
+  ]),
 });
 
 /** One UPDATE per chunk of products: quantity minus that product's units, by CASE. */

@@ -45,8 +45,8 @@ describe('The statements of a batch', () => {
     expect(firstWords(reads.statements)).toEqual(['START', 'SELECT', 'SELECT']);
     expect(firstWords(writes.statements)).toEqual([
       'INSERT INTO orders',
-      'INSERT INTO order_items',
       'INSERT INTO outbox',
+      'INSERT INTO order_items',
       'UPDATE',
       'COMMIT',
     ]);
@@ -55,30 +55,43 @@ describe('The statements of a batch', () => {
 
   it.each([
     [1, 8],
-    [2, 11],
-    [10, 35],
-    [50, 155],
+    [2, 10],
+    [10, 26],
+    [50, 106],
   ])(
-    'When a batch holds %i orders without keys, then it is %i statements (3 per order, 5 per batch)',
+    'When a batch holds %i orders without keys, then it is %i statements (2 per order, 6 per batch)',
     (size, count) => {
       expect(tripsOf(batchOf(size)).total).toBe(count);
     },
   );
 
-  it('When orders carry an Idempotency-Key, then the batch reads the keys once and each keyed order adds one INSERT', () => {
+  it('When orders carry an Idempotency-Key, then the batch reads the keys once and writes them in one INSERT', () => {
     // 10 orders, keys on orders 0, 3, 6, 9.
-    expect(tripsOf(batchOf(10, 3)).total).toBe(35 + 1 + 4);
+    expect(tripsOf(batchOf(10, 3)).total).toBe(26 + 2);
+    expect(tripsOf(batchOf(1, 1)).total).toBe(8 + 2);
   });
 
   it('When a batch writes, then each id the caller reads is the insertId of a single-row INSERT, and no variable is used', () => {
-    const { writes } = tripsOf(batchOf(5, 2));
+    const orders = batchOf(5, 2);
+    const { writes } = tripsOf(orders);
     expect(writes.at).toHaveLength(5);
     for (const at of writes.at) {
       expect(writes.statements[at.order]!.sql).toMatch(/^INSERT INTO orders .* VALUES \([^)]*\)$/);
-      expect(writes.statements[at.outbox]!.sql).toMatch(/^INSERT INTO outbox /);
-      // The outbox row is its order's last statement, right after its items (whose first row's id it reads).
-      expect(writes.statements[at.outbox - 1]!.sql).toMatch(/^INSERT INTO order_items /);
+      // Right after its order's INSERT, so LAST_INSERT_ID() in its payload is the order id.
+      expect(at.outbox).toBe(at.order + 1);
+      expect(writes.statements[at.outbox]!.sql).toMatch(/^INSERT INTO outbox .*LAST_INSERT_ID\(\)/);
     }
+    // Items and idempotency rows find their order's id through its outbox row's event id.
+    const events = writes.at.map((at) => writes.statements[at.outbox]!.values[0]);
+    const items = writes.statements.find((statement) => statement.sql.startsWith('INSERT INTO order_items'))!;
+    const lines = [1, 2, 3, 1, 2]; // batchOf: 1 + (i % 3) lines
+    expect(items.values.filter((value) => events.includes(value))).toEqual(
+      events.flatMap((event, i) => Array<unknown>(lines[i]!).fill(event)),
+    );
+    const keys = writes.statements.find((statement) =>
+      statement.sql.startsWith('INSERT INTO idempotency_keys'),
+    )!;
+    expect(keys.values.filter((value) => events.includes(value))).toEqual([events[0], events[2], events[4]]);
     for (const statement of writes.statements) expect(statement.sql).not.toContain('@');
   });
 
