@@ -38,6 +38,25 @@ describe.each(['on', 'off'])('With ORDER_BATCHING=%s', (batching) => {
           [user.user_id],
         ),
       ).toBe(20);
+      // Each answer's id is its own order's: its outbox row and both its items carry it (batches form here, and
+      // with two lines per order an item id is not an order id).
+      for (const placed of attempts.filter((attempt) => attempt.status === 201)) {
+        const orderId = placed.body.order_id as number;
+        expect(
+          await count(
+            t.sql,
+            "select count(*) from outbox where type = 'OrderCreated' and json_value(payload, '$.order_id') = ? " +
+              "and json_value(payload, '$.user_id') = ? and json_length(payload, '$.items') = 2",
+            [orderId, user.user_id],
+          ),
+        ).toBe(1);
+        expect(
+          await count(t.sql, 'select count(*) from order_items where order_id = ? and product_id in (?)', [
+            orderId,
+            [plenty, scarce],
+          ]),
+        ).toBe(2);
+      }
     });
   });
 

@@ -19,6 +19,8 @@ import {
 type WriteFault = (threadId: number) => Promise<void>;
 const beforeWrite: WriteFault[] = [];
 const afterWrite: WriteFault[] = [];
+/** Every statement the service sent (the relay is off: between requests nothing else talks to MySQL). */
+const statements: string[] = [];
 let app: TestService;
 let sql: mysql.Connection;
 let batcher: OrderBatcher;
@@ -31,6 +33,7 @@ beforeAll(async () => {
         beforeWrite: async (threadId) => beforeWrite.shift()?.(threadId),
         afterWrite: async (threadId) => afterWrite.shift()?.(threadId),
       },
+      onQuery: (statement) => statements.push(statement),
     },
   );
   sql = await openSql();
@@ -101,6 +104,32 @@ const line = (userId: number, productId: number, quantity: number) => ({
 });
 
 describe('Group commit', () => {
+  it('When an order is alone in its batch, then the batch is 8 statements, counted in db_queries_total', async () => {
+    const user = await createUser(app.api);
+    const product = await createProduct(app.api, 1.25, 10);
+    const before = await scrape();
+    const from = statements.length;
+    const answer = await app.api.post('/orders', line(user.user_id, product, 2).body);
+    expect(answer.status).toBe(201);
+    // START; users; products ⋈ stocks FOR UPDATE | INSERT orders; outbox; order_items; UPDATE stocks; COMMIT.
+    expect(statements.slice(from).map((statement) => /^\s*(\w+(?: INTO \w+)?)/i.exec(statement)![1])).toEqual(
+      [
+        'START',
+        'SELECT',
+        'SELECT',
+        'INSERT INTO orders',
+        'INSERT INTO outbox',
+        'INSERT INTO order_items',
+        'UPDATE',
+        'COMMIT',
+      ],
+    );
+    const after = await scrape();
+    expect(after.value('db_queries_total') - before.value('db_queries_total')).toBe(8);
+    expect(await stockOf(app.api, product)).toBe(8);
+    expect(await outboxRowsOf(answer.body.order_id)).toBe(1);
+  });
+
   it('When the third order of a batch is short, then it alone gets 409 and the others commit with exact stock', async () => {
     const user = await createUser(app.api);
     const product = await createProduct(app.api, 4.2, 10);

@@ -24,7 +24,10 @@ describe('stage classification', () => {
       'START TRANSACTION; SELECT id, name FROM users WHERE id IN (?); SELECT … FOR UPDATE',
       'batch read + locks',
     ],
-    ['INSERT INTO orders VALUES (?); SET @o0 = LAST_INSERT_ID(); COMMIT; SELECT @o0', 'batch write + commit'],
+    [
+      'INSERT INTO orders VALUES (?); INSERT INTO order_items VALUES (LAST_INSERT_ID(), ?); UPDATE stocks …; COMMIT',
+      'batch write + commit',
+    ],
   ])('When the statement is "%s", then the SQL kind is %s', (statement, kind) => {
     expect(sqlKind(span({ attributes: { 'db.statement': statement } }))).toBe(kind);
   });

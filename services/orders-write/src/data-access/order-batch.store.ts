@@ -12,7 +12,7 @@ import {
 } from '../domain/group-commit.ports';
 import type { OrderView } from '../domain/order-view';
 import { toCents } from '../domain/money';
-import { ORDER_INSERT_STRIDE, readStatements, writeStatements, type Statement } from './order-batch.sql';
+import { readStatements, writeStatements, type ReadTrip, type Statement } from './order-batch.sql';
 
 /*
  * The group commit's SQL goes straight through a mysql2 pool (the driver under MikroORM), not through the ORM:
@@ -51,16 +51,17 @@ export class SqlOrderBatchStore implements OrderBatchStore {
     const connection = await this.pool.getConnection().catch((error: unknown) => {
       throw new BatchStoreError('lost', undefined, error);
     });
+    const trip = readStatements(reads);
     let results: unknown[];
     try {
-      results = await this.send(connection, readStatements(reads));
+      results = await this.send(connection, trip.statements);
     } catch (error) {
       // Nothing was written yet: whatever failed, the batch can run again.
       connection.destroy();
       const conflict = CONFLICT.has((error as DriverError).errno ?? 0);
       throw new BatchStoreError(conflict ? 'conflict' : 'lost', undefined, error);
     }
-    return new SqlOpenBatch(this, connection, toFacts(results, reads));
+    return new SqlOpenBatch(this, connection, toFacts(results, trip.at));
   }
 
   /** Sends the statements as one multi-statement; one result per statement. */
@@ -91,10 +92,11 @@ class SqlOpenBatch implements OpenBatch {
 
   async commit(writes: BatchWrites): Promise<CommittedIds[]> {
     const { connection } = this;
+    const trip = writeStatements(writes);
     let results: unknown[];
     try {
       await this.store.hooks.beforeWrite?.(connection.threadId, writes.orders.length);
-      results = await this.store.send(connection, writeStatements(writes));
+      results = await this.store.send(connection, trip.statements);
     } catch (error) {
       throw await this.failed(error);
     }
@@ -105,13 +107,9 @@ class SqlOpenBatch implements OpenBatch {
       throw new BatchStoreError('unknown', undefined, error);
     }
     connection.release();
-    const sequences = new Map(
-      (results.at(-2) as RowDataPacket[]).map((row) => [row.event_id as string, Number(row.sequence)]),
-    );
-    return writes.orders.map((order, i) => ({
-      orderId: (results[i * ORDER_INSERT_STRIDE] as ResultSetHeader).insertId,
-      sequence: sequences.get(order.eventId)!,
-    }));
+    // Each id is the insertId of a single-row INSERT (see writeStatements): exact in every autoinc lock mode.
+    const insertId = (index: number) => Number((results[index] as ResultSetHeader).insertId);
+    return trip.at.map((at) => ({ orderId: insertId(at.order), sequence: insertId(at.outbox) }));
   }
 
   /**
@@ -175,31 +173,25 @@ class SqlOpenBatch implements OpenBatch {
   }
 }
 
-/** Round trip 1's results, in the order of readStatements: begin, users, products, [keys], stock chunks. */
-function toFacts(results: unknown[], reads: BatchReads): BatchFacts {
+/** Round trip 1's results, found where readStatements put each read. */
+function toFacts(results: unknown[], at: ReadTrip['at']): BatchFacts {
   const rows = (index: number) => results[index] as RowDataPacket[];
-  const users = new Map(rows(1).map((row) => [row.id as number, row.name as string]));
-  const products = new Map(
-    rows(2).map((row) => [
-      row.id as number,
-      { id: row.id as number, name: row.name as string, priceCents: toCents(row.price as string) },
-    ]),
-  );
-  const storedAnswers = new Map<string, StoredAnswer>();
-  let next = 3;
-  if (reads.idempotencyKeys.length > 0) {
-    for (const row of rows(next)) {
-      storedAnswers.set(row.idempotency_key as string, {
-        requestHash: row.request_hash as string,
-        statusCode: row.status_code as number,
-        body: parseJsonColumn(row.response_body) as OrderView,
-      });
-    }
-    next++;
-  }
+  const users = new Map(rows(at.users).map((row) => [row.id as number, row.name as string]));
+  const products = new Map<number, { id: number; name: string; priceCents: number }>();
   const stock = new Map<number, number>();
-  for (const result of results.slice(next) as RowDataPacket[][]) {
-    for (const row of result) stock.set(row.product_id as number, row.quantity as number);
+  for (const row of at.catalogue.flatMap(rows)) {
+    const id = row.id as number;
+    products.set(id, { id, name: row.name as string, priceCents: toCents(row.price as string) });
+    // A product without a stock row (LEFT JOIN: NULL) has no level, as when stocks were read on their own.
+    if (row.quantity !== null) stock.set(id, row.quantity as number);
+  }
+  const storedAnswers = new Map<string, StoredAnswer>();
+  for (const row of at.storedAnswers === undefined ? [] : rows(at.storedAnswers)) {
+    storedAnswers.set(row.idempotency_key as string, {
+      requestHash: row.request_hash as string,
+      statusCode: row.status_code as number,
+      body: parseJsonColumn(row.response_body) as OrderView,
+    });
   }
   return { users, products, stock, storedAnswers };
 }
