@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the stacks and the e2e tier need beyond the data services: nginx (gateway), prometheus
-# (promtool comes with it) and docker-compose (only used to validate docker-compose.yml without an engine).
+# (promtool comes with it) and docker-compose (only used to validate docker-compose.yml without an engine);
+# with INSTALL_BROWSER=yes also Debian's chromium (the e2e tier's browser test and the experiments' report.pdf).
 # Idempotent: tools already on the PATH are left alone. Installs only as root; otherwise names the packages.
 # The Debian packages would start system nginx/prometheus services: a temporary policy-rc.d stops that, because
 # our stacks run their own instances on their own ports with their own config.
@@ -15,7 +16,15 @@ have prometheus || missing+=(prometheus)
 have promtool || missing+=(prometheus)
 have docker-compose || missing+=(docker-compose)
 if [ "${INSTALL_SHELLCHECK:-no}" = yes ]; then have shellcheck || missing+=(shellcheck); fi
+# The browser is wanted, not needed: without root, its test is skipped (and says so) rather than the stack refused.
+wanted=()
+if [ "${INSTALL_BROWSER:-no}" = yes ]; then have chromium || wanted+=(chromium); fi
 
+if [ "$(id -u)" -ne 0 ] && [ "${#missing[@]}" -eq 0 ] && [ "${#wanted[@]}" -gt 0 ]; then
+  log "chromium is not installed (sudo apt-get install -y chromium): the browser test will be skipped"
+  exit 0
+fi
+missing+=("${wanted[@]}")
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 # de-duplicate (prometheus may be listed twice)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

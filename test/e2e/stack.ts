@@ -40,6 +40,8 @@ export const STACK_ENV: Record<string, string> = {
   GATEWAY_WRITE_RATE: `${WRITE_RATE_PER_SECOND}r/s`,
   GATEWAY_WRITE_BURST: String(WRITE_BURST),
   STACK_RESET_DATA: 'yes',
+  // The /docs page is tested in a real Chromium: install-tools adds Debian's when it can (as root).
+  INSTALL_BROWSER: 'yes',
   LOG_LEVEL: 'info',
   // Spans reach the sink within a fraction of a second instead of the SDK's default 5 s batches.
   OTEL_BSP_SCHEDULE_DELAY: '200',
