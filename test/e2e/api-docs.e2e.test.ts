@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { httpClient } from '@store/testing';
 import { answerValidator } from '../../tools/openapi/src/answer-validator';
 import { listOperations, loadDocument } from '../../tools/openapi/src/document';
-import { GATEWAY, STACK_DIR, waitFor, WRITE_BURST } from './stack';
+import { GATEWAY, STACK_DIR, WRITE_BURST } from './stack';
 
 /*
  * The API contract as a person meets it through the gateway: the document at /docs/openapi.yaml, answers that
@@ -15,6 +15,7 @@ import { GATEWAY, STACK_DIR, waitFor, WRITE_BURST } from './stack';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(STACK_DIR, 'screenshots', 'api-docs.png');
 const gateway = httpClient(GATEWAY);
+const ownBucket = httpClient(GATEWAY, { localAddress: '127.0.0.3' });
 const document = loadDocument();
 const validator = answerValidator(document);
 const operations = listOperations(document).map(({ method, path }) => `${method.toUpperCase()} ${path}`);
@@ -56,15 +57,13 @@ describe('The API contract through the gateway', () => {
 
   test('When writes exceed the gateway limit, then its 429 RATE_LIMITED matches the document', async () => {
     const answers = await Promise.all(
-      Array.from({ length: WRITE_BURST * 3 }, () => gateway.post('/users', {})),
+      // From an address of its own: the burst fills no bucket the other files write through (127.0.0.1's).
+      Array.from({ length: WRITE_BURST * 3 }, () => ownBucket.post('/users', {})),
     );
     const limited = answers.find((answer) => answer.status === 429);
 
     expect(limited).toBeDefined();
     expect(validator.problems({ method: 'POST', url: '/users', ...limited! })).toEqual([]);
-    await waitFor('the write limit to drain', async () =>
-      (await gateway.post('/users', {})).status === 429 ? undefined : true,
-    );
   });
 });
 
