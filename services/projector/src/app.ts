@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { openStores, type Stores } from './data-access/stores';
 import type { IdFilter } from './domain/ports';
 import {
+  RebuildInProgressError,
   rebuildProjection,
   rebuildWhenFree,
   type RebuildProgress,
@@ -84,15 +85,26 @@ export async function openUseCases(
     metrics?.rebuilds.inc({ reason });
     return result;
   };
+  const rebuild: UseCases['rebuild'] = (onProgress, options = {}) => {
+    if (running) {
+      logger.info({ reason: options.reason ?? 'requested' }, 'a rebuild runs here: joining it');
+      const joined = running.then((result) => ({ ...result, joined: true }));
+      if ((options.reason ?? 'requested') !== 'requested') return joined;
+      // The run joined may be a self-heal one, which leaves a rebuild held by another process alone and fails:
+      // an operator's request then waits for that one, as it would have on its own.
+      return joined.catch((error: unknown) => {
+        if (error instanceof RebuildInProgressError) return rebuild(onProgress, options);
+        throw error;
+      });
+    }
+    running = runRebuild(onProgress, options).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
   return {
     stores,
-    rebuild: (onProgress, options = {}) => {
-      if (running) return running.then((result) => ({ ...result, joined: true }));
-      running = runRebuild(onProgress, options).finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
+    rebuild,
     reconcile: async (filter = {}) => {
       const report = await reconcile(
         { mysql: stores.mysqlTotals, projection: stores.projectionTotals },
@@ -136,7 +148,13 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
     amqp.start();
     await amqp.waitUntilConnected(config.STARTUP_TIMEOUT_MS);
     const readiness = { ...useCases.stores.readiness, rabbitmq: consumingCheck(amqp, consumer) };
-    server = await startHttpServer(config, { logger, registry, readiness, actions: useCases });
+    // An operator's rebuild waiting for another process's stops at shutdown, like the self-heal's.
+    const actions: UseCases = {
+      ...useCases,
+      rebuild: (onProgress, options = {}) =>
+        useCases.rebuild(onProgress, { signal: shutdown.signal, ...options }),
+    };
+    server = await startHttpServer(config, { logger, registry, readiness, actions });
     const checkProjection = createSelfHeal({
       target: useCases.stores.projection,
       rebuild: (reason) => useCases.rebuild(undefined, { reason, signal: shutdown.signal }),

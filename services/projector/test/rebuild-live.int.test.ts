@@ -112,8 +112,10 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
     await selfHeal.inProgress;
     expect((await t.projector.stores.projection.readVersions()).rebuildLocked).toBe(true);
 
+    const bothJoined = t.untilLogged('a rebuild runs here: joining it', 2);
     const asked = client.post('/admin/rebuild');
     const cliCall = t.projector.rebuild();
+    await bothJoined; // released only once both have joined: neither can start a rebuild of its own
     selfHeal.release();
     const [healed, answer, fromCli] = await Promise.all([selfHeal.done, asked, cliCall]);
 
@@ -133,7 +135,9 @@ describe('rebuild while order events keep arriving (real MariaDB, Redis and Rabb
       const theirs = heldRebuild(other.rebuild, 'requested');
       await theirs.inProgress;
 
+      const refused = t.untilLogged('a rebuild runs in another process: waiting for it');
       const ours = t.projector.rebuild();
+      await refused; // ours found theirs running and waits: released before, ours could simply have run
       theirs.release();
       const [first, second] = await Promise.all([theirs.done, ours]);
 

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
+import { createLogger } from '@store/observability';
 import { start, type Overrides, type Projector } from '../src/app';
 import { TestBroker } from './broker';
-import { deletePrefix, silentLogger, testConfig, untilAvailable } from './helpers';
+import { deletePrefix, testConfig, untilAvailable } from './helpers';
 
 export interface RunningProjector {
   config: ReturnType<typeof testConfig>;
@@ -10,6 +11,24 @@ export interface RunningProjector {
   redis: Redis;
   projector: Projector;
   broker: TestBroker;
+  /** Resolves when the projector logs (info and up) `message` `times` more times from now. */
+  untilLogged(message: string, times?: number): Promise<void>;
+}
+
+/** A logger whose lines (kept in memory, never printed) can be awaited by message. */
+function awaitableLog() {
+  const waiters = new Set<{ message: string; left: number; resolve: () => void }>();
+  const write = (line: string) => {
+    for (const waiter of waiters) {
+      if (!line.includes(`"msg":"${waiter.message}"`) || --waiter.left > 0) continue;
+      waiters.delete(waiter);
+      waiter.resolve();
+    }
+  };
+  const logger = createLogger('projector-test', { level: 'info' }, { write });
+  const untilLogged = (message: string, times = 1) =>
+    new Promise<void>((resolve) => waiters.add({ message, left: times, resolve }));
+  return { logger, untilLogged };
 }
 
 /**
@@ -24,9 +43,10 @@ export function useRunningProjector(
 ): RunningProjector {
   const config = testConfig(configOverrides);
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const running = { config, queue: config.PROJECTOR_QUEUE, redis } as RunningProjector;
+  const { logger, untilLogged } = awaitableLog();
+  const running = { config, queue: config.PROJECTOR_QUEUE, redis, untilLogged } as RunningProjector;
   beforeAll(async () => {
-    running.projector = await start(config, { logger: silentLogger(), ...startOverrides });
+    running.projector = await start(config, { logger, ...startOverrides });
     running.broker = await TestBroker.open();
     await untilAvailable(running.projector.stores.projection);
   });

@@ -83,11 +83,12 @@ export async function rebuildProjection(deps: RebuildDeps): Promise<RebuildResul
 export async function rebuildWhenFree(
   deps: RebuildDeps & { pollMs: number; sleep: (ms: number) => Promise<void> },
 ): Promise<RebuildResult> {
-  for (;;) {
+  for (let polls = 0; ; polls++) {
     try {
       return await rebuildProjection(deps);
     } catch (error) {
       if (!(error instanceof RebuildInProgressError) || deps.signal?.aborted) throw error;
+      if (polls === 0) deps.logger.info('a rebuild runs in another process: waiting for it');
       await deps.sleep(deps.pollMs);
     }
   }
