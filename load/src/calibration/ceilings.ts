@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { LARGE_STOCK } from '../bench-orders-fixtures';
+import { LAB_SPACE } from '../order-mix';
 import type { Figures } from '../runner/figures';
 import { runScenario } from '../runner/run-scenario';
 import { runSetup } from '../runner/setup';
@@ -37,8 +39,6 @@ export interface CeilingOptions {
 }
 
 /** The lab's products, restocked before the order ceiling so that it never runs out of stock. */
-const LAB_PRODUCTS = [1, 2, 3, 4];
-const LARGE_STOCK = 1_000_000_000;
 
 /** The lab's order: seeded users 1–3 and products 1–4, 30 % with 1–2 extra lines (scenarios/read-write.json). */
 export const LAB_ORDER_TASK = {
@@ -124,7 +124,7 @@ export async function measureCeilings(
       await runSetup(
         options.stackUrl,
         {
-          restock: { productIds: LAB_PRODUCTS, quantity: LARGE_STOCK },
+          restock: { productIds: [...LAB_SPACE.productIds], quantity: LARGE_STOCK },
           createUsers: 0,
           createProducts: 0,
           createdStock: 0,

@@ -139,7 +139,7 @@ export function costRow(window: WindowMeasure, groups: readonly string[]): CostR
     'CPU ms/order (all)': round(perOrder(total, placed), 3),
     ...cpu,
     'order p50/p99 ms': `${round(window.orderLatency.p50, 1)} / ${round(window.orderLatency.p99, 1)}`,
-    'read p50/p99 ms': window.readLatency
+    'highest-spenders p50/p99 ms': window.readLatency
       ? `${round(window.readLatency.p50, 1)} / ${round(window.readLatency.p99, 1)}`
       : '—',
   };

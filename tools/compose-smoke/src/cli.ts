@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
+import { repoRoot } from '@store/service-kit/repo-root';
 import { httpWithFetch } from './answer';
 import { formatResult, formatSummary, runSmoke, type K6Runner } from './checks';
 import { readSettings, type SmokeSettings } from './settings';
@@ -11,7 +11,7 @@ import { readSettings, type SmokeSettings } from './settings';
  * scenario at a tenth of its length (`K6_SCRIPT` and the scales are compose variables, so they are set in the
  * environment of the compose command, not in the container's).
  */
-const REPO_ROOT = join(__dirname, '../../../..');
+const REPO_ROOT = repoRoot();
 const K6_TAIL_CHARS = 1500;
 
 function composeK6(settings: SmokeSettings): K6Runner {

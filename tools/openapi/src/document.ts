@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { repoRoot } from '@store/service-kit/repo-root';
 
-/** The contract's one source, docs/api/openapi.yaml, found from here whether this runs from src/ or dist/src/. */
-export const OPENAPI_FILE = findUp(join('docs', 'api', 'openapi.yaml'));
+/** The contract's one source, docs/api/openapi.yaml. */
+export const OPENAPI_FILE = join(repoRoot(), 'docs', 'api', 'openapi.yaml');
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -80,11 +81,4 @@ export function follow(
     current = target as Record<string, unknown>;
   }
   return { node: current, pointer: at };
-}
-
-function findUp(relative: string): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, relative);
-    if (dirname(dir) === dir) throw new Error(`${relative} not found above ${__dirname}`);
-  }
 }
