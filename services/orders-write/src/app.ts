@@ -73,7 +73,14 @@ export async function start(config: Config, overrides: Overrides = {}): Promise<
   });
   try {
     if (config.MIGRATE_ON_START) await migrateLogged(orm, logger);
-    if (config.OUTBOX_RELAY_ENABLED) relay = await startRelay(config, { db, logger, metrics, now });
+    if (config.OUTBOX_RELAY_ENABLED)
+      relay = await startRelay(config, {
+        db,
+        logger,
+        metrics,
+        now,
+        writersPublishOrders: Boolean(groupCommit),
+      });
     const app = createApp({
       db,
       logger,
@@ -145,9 +152,15 @@ interface RunningRelay {
 /** The relay, its broker connection and its backlog gauges, started together and stopped in reverse. */
 async function startRelay(
   config: Config,
-  deps: { db: Database; logger: Logger; metrics: WriteMetrics; now: () => Date },
+  deps: {
+    db: Database;
+    logger: Logger;
+    metrics: WriteMetrics;
+    now: () => Date;
+    writersPublishOrders: boolean;
+  },
 ): Promise<RunningRelay> {
-  const { db, logger, metrics, now } = deps;
+  const { db, logger, metrics, now, writersPublishOrders } = deps;
   const broker = await connectRelayBroker(config, { logger, publishDuration: metrics.relayPublishDuration });
   const relay = new OutboxRelay({
     db,
@@ -159,6 +172,7 @@ async function startRelay(
     maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
     sweepGraceMs: config.OUTBOX_SWEEP_GRACE_MS,
     markIntervalMs: config.OUTBOX_MARK_INTERVAL_MS,
+    writersPublishOrders,
   });
   relay.onEvent((event) => {
     if (event.kind === 'failed') metrics.outboxPublishFailures.inc();

@@ -47,6 +47,7 @@ const relayOf = (publish: (event: StoreEvent) => Promise<void>) =>
     maxBackoffMs: 300,
     sweepGraceMs: 0,
     markIntervalMs: 10,
+    writersPublishOrders: false,
   });
 
 it('When publishing fails, then the rows stay unpublished with a backoff, and a later pass publishes them', async () => {

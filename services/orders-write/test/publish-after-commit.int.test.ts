@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 import type mysql from 'mysql2/promise';
 import { OUTBOX_EVENT_COLUMNS, outboxRowToEvent, type StoreEvent } from '@store/contracts';
 import {
@@ -216,5 +217,83 @@ describe('Publishing after the commit', () => {
         expect(Number(stored!.order_id)).toBe(orderId);
       }
     }
+  });
+});
+
+/** The events that reach `queue` from now on, and a way to wait for one. */
+async function deliveries(queue: string) {
+  const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  const channel = await connection.createChannel();
+  const events: StoreEvent[] = [];
+  const waiters: { matches: (event: StoreEvent) => boolean; resolve: () => void }[] = [];
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      const event = JSON.parse(message.content.toString('utf8')) as StoreEvent;
+      events.push(event);
+      for (const waiter of waiters.filter((w) => w.matches(event))) waiter.resolve();
+    },
+    { noAck: true },
+  );
+  return {
+    events,
+    until: (matches: (event: StoreEvent) => boolean) =>
+      events.some(matches)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ matches, resolve })),
+    close: () => connection.close(),
+  };
+}
+
+describe('A nudge while a writer publishes', () => {
+  // Marks far apart: the order's row stays unpublished after its writer published it, as in the window a mark
+  // interval leaves, long enough for a delete's nudge to find it.
+  const slowMarks = ownRelayTopology();
+  let writerService: TestService;
+  beforeAll(async () => {
+    writerService = await startTestService({
+      ...slowMarks.env,
+      OUTBOX_SWEEP_GRACE_MS: '3600000',
+      OUTBOX_MARK_INTERVAL_MS: '600000',
+    });
+  });
+  afterAll(async () => {
+    await writerService.stop();
+    await slowMarks.remove();
+  });
+
+  it('When a delete nudges the relay, then it publishes the delete but leaves the order its writer is publishing', async () => {
+    // Arrange: an order its writer published, its row not yet marked.
+    const relay = writerService.service.relay!;
+    const user = await createUser(writerService.api);
+    const productId = await createProduct(writerService.api, 2, 10);
+    const delivered = await deliveries(slowMarks.env.PROJECTOR_QUEUE!);
+    const placed = await writerService.api.post('/orders', {
+      user_id: user.user_id,
+      items: [{ product_id: productId, quantity: 1 }],
+    });
+    await delivered.until((event) => event.type === 'OrderCreated'); // its writer published it
+    const relayed: StoreEvent[] = [];
+    const deletePublished = new Promise<void>((resolve) => {
+      relay.onEvent((outcome) => {
+        if (outcome.kind !== 'published') return;
+        relayed.push(...outcome.events);
+        if (outcome.events.some((event) => event.type === 'OrderDeleted')) resolve();
+      });
+    });
+
+    // Act: the delete commits and nudges the relay.
+    const deleted = await writerService.api.delete(`/orders/${placed.body.order_id}`);
+    await deletePublished;
+    await delivered.until((event) => event.type === 'OrderDeleted');
+    await delivered.close();
+
+    // Assert
+    expect([placed.status, deleted.status]).toEqual([201, 200]);
+    expect(relayed.map((event) => [event.type, event.data.order_id])).toEqual([
+      ['OrderDeleted', placed.body.order_id],
+    ]);
+    expect(delivered.events.map((event) => event.type)).toEqual(['OrderCreated', 'OrderDeleted']);
   });
 });

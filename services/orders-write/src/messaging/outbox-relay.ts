@@ -11,6 +11,7 @@ import {
 import type { Database, Repositories } from '../data-access/database';
 import type { CommittedEvent } from '../domain/group-commit.ports';
 import { CommittedPublisher } from './committed-publisher';
+import type { DueWindow } from './outbox.repository';
 
 /** Publishes one event and resolves only once the broker confirmed it (see @store/messaging). */
 export type PublishEvent = (event: StoreEvent) => Promise<void>;
@@ -25,6 +26,11 @@ export interface RelayOptions {
   maxBackoffMs: number;
   /** A poll (not a nudge) leaves rows younger than this to the writer publishing them (committed-publisher.ts). */
   sweepGraceMs: number;
+  /**
+   * The group commit's writers publish the orders they commit: a nudge (a delete's) then leaves young
+   * OrderCreated rows to them too, or it would claim, and publish a second time, what a writer is publishing.
+   */
+  writersPublishOrders: boolean;
   /** How long events the writer published wait to be marked together. */
   markIntervalMs: number;
 }
@@ -38,7 +44,7 @@ export type RelayEvent =
  * The outbox relay. With the group commit, the writer publishes a batch's events itself right after its COMMIT
  * (publishCommitted, see committed-publisher.ts) and the relay is the sweep behind it: its poll publishes only
  * rows left unpublished past sweepGraceMs. The per-order path and the deletes nudge it after their commit
- * instead, and a nudged pass takes every due row at once. A pass claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
+ * instead, and a nudged pass takes every due row at once, but the young orders a writer is publishing. A pass claims due rows (FOR UPDATE SKIP LOCKED, so one relay per replica never double-publishes),
  * publishes them with confirms while holding the claim, and marks them published in the same transaction.
  * A crash between the confirm and the commit republishes the rows: delivery is at least once and consumers
  * dedupe by event_id. A failed batch gets exponential backoff per row (attempts) and is retried later.
@@ -105,22 +111,30 @@ export class OutboxRelay {
   }
 
   /** Publishes due rows (by default however young) until none are left; returns how many were published. */
-  async drain(graceMs = 0): Promise<number> {
+  async drain(window: () => DueWindow = () => ({ createdBefore: this.options.now() })): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch(new Date(this.options.now().getTime() - graceMs));
+      const published = await this.publishBatch(window());
       total += published;
       if (published < this.options.batchSize) return total;
     }
   }
 
+  /** A poll sweeps what is past the grace; a nudge takes every due row but those a writer is publishing. */
+  private window(nudged: boolean): DueWindow {
+    const { now, sweepGraceMs, writersPublishOrders } = this.options;
+    if (nudged && !writersPublishOrders) return { createdBefore: now() };
+    const createdBefore = new Date(now().getTime() - sweepGraceMs);
+    return nudged ? { createdBefore, youngerExceptType: 'OrderCreated' } : { createdBefore };
+  }
+
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      const graceMs = this.nudged ? 0 : this.options.sweepGraceMs;
+      const nudged = this.nudged;
       this.nudged = false;
       try {
-        await this.drain(graceMs);
+        await this.drain(() => this.window(nudged));
       } catch (error) {
         this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
       }
@@ -133,17 +147,15 @@ export class OutboxRelay {
     this.timer.unref();
   }
 
-  private async publishBatch(createdBefore: Date): Promise<number> {
+  private async publishBatch(window: DueWindow): Promise<number> {
     const { db, now } = this.options;
     // The idle poll runs on every replica all the time: a cheap untraced probe, so that only a pass with work
     // makes a trace (and its claim statements belong to that trace).
-    const due = await untraced(() =>
-      db.read((repositories) => repositories.outbox.hasDue(now(), createdBefore)),
-    );
+    const due = await untraced(() => db.read((repositories) => repositories.outbox.hasDue(now(), window)));
     if (!due) return 0;
     const outcome = await inSpan('outbox relay batch', (batch) =>
       db.transaction(
-        (repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() }, createdBefore),
+        (repositories) => this.claimAndPublish(repositories, { context: batch.spanContext() }, window),
         { readCommitted: true },
       ),
     );
@@ -156,10 +168,10 @@ export class OutboxRelay {
   private async claimAndPublish(
     repositories: Repositories,
     batchLink: Link,
-    createdBefore: Date,
+    window: DueWindow,
   ): Promise<RelayEvent | undefined> {
     const { publish, now, batchSize } = this.options;
-    const events = await repositories.outbox.claimDue(batchSize, now(), createdBefore);
+    const events = await repositories.outbox.claimDue(batchSize, now(), window);
     if (events.length === 0) return undefined; // another replica claimed them between the probe and the claim
     const sequences = events.map((event) => event.sequence);
     try {

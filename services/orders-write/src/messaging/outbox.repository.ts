@@ -52,11 +52,16 @@ export class OutboxRepository {
    * refuses is never published: it stays pending with the reason in last_error (outbox_pending_rows shows it)
    * and is looked at again after INVALID_ROW_RETRY_MS, in case someone repaired it.
    */
-  async claimDue(limit: number, now: Date, createdBefore: Date = now): Promise<StoreEvent[]> {
+  async claimDue(
+    limit: number,
+    now: Date,
+    window: DueWindow = { createdBefore: now },
+  ): Promise<StoreEvent[]> {
+    const due = dueRows(now, window);
     const rows = await this.em.execute<OutboxRow[]>(
       `select ${OUTBOX_EVENT_COLUMNS} from outbox
-       where ${DUE} order by sequence limit ? for update skip locked`,
-      [now, createdBefore, limit],
+       where ${due.sql} order by sequence limit ? for update skip locked`,
+      [...due.values, limit],
     );
     const events: StoreEvent[] = [];
     for (const row of rows) {
@@ -73,11 +78,12 @@ export class OutboxRepository {
   }
 
   /** Whether any row is due, without locking anything: the relay's cheap idle poll. */
-  async hasDue(now: Date, createdBefore: Date = now): Promise<boolean> {
-    const rows = await this.em.execute<unknown[]>(`select 1 from outbox where ${DUE} limit 1`, [
-      now,
-      createdBefore,
-    ]);
+  async hasDue(now: Date, window: DueWindow = { createdBefore: now }): Promise<boolean> {
+    const due = dueRows(now, window);
+    const rows = await this.em.execute<unknown[]>(
+      `select 1 from outbox where ${due.sql} limit 1`,
+      due.values,
+    );
     return rows.length > 0;
   }
 
@@ -134,7 +140,24 @@ const INVALID_ROW_RETRY_MS = 3_600_000;
  * which leaves the rows a writer is publishing itself to that writer); the index on (published_at, sequence)
  * serves it.
  */
-const DUE = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?) and created_at <= ?';
+/**
+ * Which pending rows a pass may take: those created before `createdBefore` and, younger ones, only those not of
+ * `youngerExceptType` when it is given (rows of that type are being published by the writer that committed them).
+ */
+export interface DueWindow {
+  createdBefore: Date;
+  youngerExceptType?: StoreEvent['type'];
+}
+
+const PENDING = 'published_at is null and (next_attempt_at is null or next_attempt_at <= ?)';
+function dueRows(now: Date, { createdBefore, youngerExceptType }: DueWindow) {
+  return youngerExceptType === undefined
+    ? { sql: `${PENDING} and created_at <= ?`, values: [now, createdBefore] }
+    : {
+        sql: `${PENDING} and (created_at <= ? or type <> ?)`,
+        values: [now, createdBefore, youngerExceptType],
+      };
+}
 
 /** MikroORM asks mysql2 for dateStrings: DATETIME comes back as 'YYYY-MM-DD hh:mm:ss.mmm', in UTC. */
 const utcDate = (value: Date | string): Date =>
