@@ -11,6 +11,7 @@ import {
   testDatabase,
 } from '@store/testing';
 import { readConfig } from '../src/config';
+import { adminSettings } from './run-database';
 import { start, type OrdersWrite, type Overrides } from '../src/app';
 
 export interface TestService {
@@ -42,13 +43,7 @@ export async function startTestService(
 
 /** Direct SQL for assertions on the stored state (the API is what is tested; this checks what it left). */
 export async function openSql(): Promise<mysql.Connection> {
-  return mysql.createConnection({
-    host: process.env.MYSQL_HOST ?? '127.0.0.1',
-    port: Number(process.env.MYSQL_PORT ?? 3306),
-    user: process.env.MYSQL_USER ?? 'root',
-    password: process.env.MYSQL_PASSWORD ?? '',
-    database: testDatabase(),
-  });
+  return mysql.createConnection({ ...adminSettings(), database: testDatabase() });
 }
 
 export async function count(sql: mysql.Connection, query: string, params: unknown[] = []): Promise<number> {

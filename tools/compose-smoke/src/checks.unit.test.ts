@@ -90,7 +90,7 @@ describe('The compose smoke run', () => {
     expect(asked.some((a) => a.url.startsWith('http://jaeger'))).toBe(false);
   });
 
-  test('When the k6 run fails, then its check fails with the command and the end of its output', async () => {
+  test('When the k6 run fails, then its check fails with the command and what the runner said', async () => {
     const { http } = stack();
     const k6 = () =>
       Promise.resolve({
